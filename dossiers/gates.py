@@ -1,0 +1,439 @@
+"""What each step of the admission process requires, read from the dossier's stored evidence.
+
+`check(step, dossier, on)` answers "may this step be taken on this date, and if not, why not",
+for the services (which refuse) and for the dossier page (which explains). Each gate combines the
+conditions of `dossiers.rules`; the completeness lists follow shared/domain.md §5.4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import rules
+from .formatting import vn_date
+from .models import (
+    ActKind,
+    CertificateKind,
+    Dossier,
+    MemberStatus,
+    OpinionStage,
+    OrgLevel,
+    PartyAct,
+    ProgressStage,
+    State,
+    VerificationStatus,
+    VotePurpose,
+)
+
+
+@dataclass
+class Verdict:
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    states: tuple[str, ...]
+    check: Callable[[Dossier, dt.date], Verdict]
+    changes_state: bool = False
+    # Shown only when it applies to this dossier (e.g. 7-KNĐ only under a sub-committee).
+    applies: Callable[[Dossier], bool] = lambda d: True
+
+
+# --- Reading the evidence (works on prefetched relations without further queries) -----------
+
+
+def certificate(d: Dossier, kind: str):
+    items = [c for c in d.certificates.all() if c.kind == kind]
+    return items[-1] if items else None
+
+
+def active_introducers(d: Dossier):
+    return [i for i in d.introducers.all() if i.ended_on is None]
+
+
+def active_mentors(d: Dossier):
+    return [m for m in d.mentors.all() if m.ended_on is None]
+
+
+def acts(d: Dossier, kind: str) -> list[PartyAct]:
+    return [a for a in d.acts.all() if a.kind == kind]
+
+
+def last_act(d: Dossier, kind: str) -> PartyAct | None:
+    found = acts(d, kind)
+    return found[-1] if found else None
+
+
+def votes(d: Dossier, purpose: str):
+    return [v for v in d.votes.all() if v.purpose == purpose]
+
+
+def opinion(d: Dossier, stage: str):
+    found = [o for o in d.opinions.all() if o.stage == stage]
+    return found[-1] if found else None
+
+
+def under_sub_committee(d: Dossier) -> bool:
+    return d.cell.parent is not None and d.cell.parent.level == OrgLevel.SUB_COMMITTEE
+
+
+def verification_subjects(d: Dossier) -> list[tuple[int | None, str]]:
+    """(relative id or None for the candidate, how to name them) for everyone to be verified."""
+    subjects: list[tuple[int | None, str]] = [(None, _("bản thân người vào Đảng"))]
+    for relative in d.candidate.relatives.all():
+        if relative.requires_verification:
+            subjects.append((relative.pk, f"{relative.get_kind_display()} {relative.full_name}"))
+    return subjects
+
+
+def verification_reasons(d: Dossier) -> list[str]:
+    concluded = {v.relative_id for v in d.verifications.all() if v.status == VerificationStatus.CONCLUDED}
+    subjects = verification_subjects(d)
+    return rules.verification_refusals(
+        required=[name for _pk, name in subjects],
+        concluded=[name for pk, name in subjects if pk in concluded],
+    )
+
+
+def introducer_facts(d: Dossier) -> list[rules.IntroducerFacts]:
+    return [
+        rules.IntroducerFacts(
+            name=i.member.full_name,
+            official_since=i.member.official_since if i.member.status == MemberStatus.OFFICIAL else None,
+            is_active_member=i.member.status != MemberStatus.LEFT,
+            worked_together_since=i.worked_together_since,
+            override_reason=i.override_reason,
+        )
+        for i in active_introducers(d)
+    ]
+
+
+def has_union_resolution(d: Dossier) -> bool:
+    return bool(acts(d, ActKind.YOUTH_UNION) or acts(d, ActKind.TRADE_UNION))
+
+
+def candidate_readmission(d: Dossier, on: dt.date) -> str | None:
+    c = d.candidate
+    return rules.readmission_refusal(
+        former_member=c.former_member, left_party_on=c.left_party_on, leave_reason=c.leave_reason,
+        record_expunged_on=c.record_expunged_on, on_date=on,
+    )
+
+
+def recognition_votes_failed(d: Dossier) -> int:
+    """Branch recognition votes where neither recognition nor removal reached 2/3."""
+    return sum(
+        1 for v in votes(d, VotePurpose.BRANCH_RECOGNITION)
+        if not v.passed and not rules.two_thirds(votes_for=v.votes_against, eligible=v.eligible)
+    )
+
+
+def removal_proposed(d: Dossier) -> bool:
+    """The branch voted, with 2/3 against recognition, to propose removal from the list."""
+    return any(
+        rules.two_thirds(votes_for=v.votes_against, eligible=v.eligible)
+        for v in votes(d, VotePurpose.BRANCH_RECOGNITION)
+    )
+
+
+def _collect(*items: str | None | list[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            out.extend(item)
+        elif item:
+            out.append(item)
+    return out
+
+
+# --- The gates --------------------------------------------------------------------------------
+
+
+def _always(d: Dossier, on: dt.date) -> Verdict:
+    return Verdict()
+
+
+def _enroll_training(d: Dossier, on: dt.date) -> Verdict:
+    return Verdict(_collect(candidate_readmission(d, on)))
+
+
+def _complete_training(d: Dossier, on: dt.date) -> Verdict:
+    if certificate(d, CertificateKind.AWARENESS) is None:
+        return Verdict([_("Chưa ghi nhận lớp bồi dưỡng nhận thức về Đảng mà quần chúng theo học.")])
+    return Verdict()
+
+
+def _certify_history(d: Dossier, on: dt.date) -> Verdict:
+    """HD 01-HD/TW 3.4: the grassroots committee certifies the 2-KNĐ only after concluding verification."""
+    reasons = []
+    if d.history_received_on is None:
+        reasons.append(_("Chưa nhận lý lịch của người xin vào Đảng (2-KNĐ)."))
+    if d.history_certified_on is not None:
+        reasons.append(_("Lý lịch đã được chứng nhận."))
+    reasons += verification_reasons(d)
+    return Verdict(reasons)
+
+
+def _submit_for_vote(d: Dossier, on: dt.date) -> Verdict:
+    """shared/domain.md §5.4: the dossier is complete before the branch considers it."""
+    cert = certificate(d, CertificateKind.AWARENESS)
+    c = d.candidate
+    reasons = _collect(
+        rules.certificate_refusal(issued_on=cert.issued_on if cert else None, on_date=on),
+        None if d.application_received_on else _("Chưa có đơn xin vào Đảng (1-KNĐ)."),
+        None if d.history_received_on else _("Chưa có lý lịch của người xin vào Đảng (2-KNĐ)."),
+        None if d.history_certified_on else _("Lý lịch (2-KNĐ) chưa được cấp ủy cơ sở chứng nhận."),
+        verification_reasons(d),
+        rules.introducers_refusals(
+            introducers=introducer_facts(d), has_union_resolution=has_union_resolution(d), on_date=on
+        ),
+        None if opinion(d, OpinionStage.ADMISSION) else _(
+            "Chưa có tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (5-KNĐ)."),
+        rules.education_refusal(general_education=c.general_education, exception=c.education_exception),
+        candidate_readmission(d, on),
+    )
+    warnings = []
+    if age := rules.age_refusal(birth_date=c.birth_date, on_date=on, over_sixty_case=d.over_sixty_case):
+        warnings.append(_("Nếu chi bộ họp hôm nay: %(reason)s") % {"reason": age})
+    return Verdict(reasons, warnings)
+
+
+def branch_vote_reasons(d: Dossier, on: dt.date) -> list[str]:
+    """The conditions measured on the day the branch votes (232-QĐ/TW 1.1.1, domain.md §5.1, §5.8)."""
+    cert = certificate(d, CertificateKind.AWARENESS)
+    c = d.candidate
+    return _collect(
+        rules.age_refusal(birth_date=c.birth_date, on_date=on, over_sixty_case=d.over_sixty_case),
+        rules.certificate_refusal(issued_on=cert.issued_on if cert else None, on_date=on),
+        rules.introducers_refusals(
+            introducers=introducer_facts(d), has_union_resolution=has_union_resolution(d), on_date=on
+        ),
+        candidate_readmission(d, on),
+    )
+
+
+def _branch_vote(d: Dossier, on: dt.date) -> Verdict:
+    return Verdict(branch_vote_reasons(d, on))
+
+
+def _sub_committee_admission(d: Dossier, on: dt.date) -> Verdict:
+    if acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
+        return Verdict([_("Đảng ủy bộ phận đã có báo cáo thẩm định (7-KNĐ).")])
+    return Verdict()
+
+
+def _grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
+    reasons = []
+    if not acts(d, ActKind.BRANCH_ADMISSION):
+        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị kết nạp (6-KNĐ)."))
+    if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
+        reasons.append(_("Chưa có báo cáo thẩm định của đảng ủy bộ phận (7-KNĐ)."))
+    if acts(d, ActKind.GRASSROOTS_ADMISSION):
+        reasons.append(_("Đảng ủy cơ sở đã có nghị quyết đề nghị kết nạp (8-KNĐ)."))
+    return Verdict(reasons)
+
+
+def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
+    reasons = []
+    if not acts(d, ActKind.GRASSROOTS_ADMISSION):
+        reasons.append(_("Chưa có nghị quyết của đảng ủy cơ sở đề nghị kết nạp (8-KNĐ)."))
+    if any(a.approved for a in acts(d, ActKind.ADMISSION_DECISION)):
+        reasons.append(_("Đã có quyết định kết nạp."))
+    vote = next(iter(votes(d, VotePurpose.BRANCH_ADMISSION)[-1:]), None)
+    if vote is not None:
+        if r := rules.over_sixty_approval_refusal(
+            birth_date=d.candidate.birth_date, vote_date=vote.meeting_date,
+            approval_ref=d.provincial_approval_ref,
+        ):
+            reasons.append(r)
+    warnings = []
+    branch = last_act(d, ActKind.BRANCH_ADMISSION)
+    if branch is not None:
+        deadline = rules.decision_deadline(branch_resolution_date=branch.date, extended=d.decision_extended)
+        if on > deadline:
+            warnings.append(_(
+                "Quá hạn xem xét quyết định kết nạp (%(deadline)s, %(days)s ngày làm việc kể từ nghị quyết "
+                "chi bộ): cấp ủy có thẩm quyền phải kiểm điểm trách nhiệm (%(reg)s, điểm 4.3.1)."
+            ) % {"deadline": vn_date(deadline), "days": rules.rule("DECISION_DEADLINE_WORKING_DAYS"),
+                 "reg": rules.regulation()})
+    return Verdict(reasons, warnings)
+
+
+def _hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
+    decision = next((a for a in acts(d, ActKind.ADMISSION_DECISION) if a.approved), None)
+    if decision is None:
+        return Verdict([_("Chưa có quyết định kết nạp (9-KNĐ) của cấp có thẩm quyền.")])
+    refusal = rules.ceremony_refusal(
+        decision_date=decision.date, ceremony_date=on, late_approval_ref=d.late_ceremony_approval_ref
+    )
+    return Verdict(_collect(refusal))
+
+
+def _provincial_approval(d: Dossier, on: dt.date) -> Verdict:
+    if not d.over_sixty_case:
+        return Verdict([_("Hồ sơ không phải trường hợp trên 60 tuổi.")])
+    return Verdict()
+
+
+def _probation_over(what: str) -> Callable[[Dossier, dt.date], list[str]]:
+    def reasons(d: Dossier, on: dt.date) -> list[str]:
+        if d.ceremony_date is None:
+            return [_("Chưa có ngày lễ kết nạp.")]
+        return _collect(rules.probation_over_refusal(ceremony_date=d.ceremony_date, on_date=on, what=what))
+    return reasons
+
+
+def _self_review(d: Dossier, on: dt.date) -> Verdict:
+    """HD 01-HD/TW 4.2: the self-review (10-KNĐ) is written after the 12 months of probation."""
+    return Verdict(_probation_over(_("Viết bản tự kiểm điểm (10-KNĐ)"))(d, on))
+
+
+def recognition_dossier_reasons(d: Dossier) -> list[str]:
+    """shared/domain.md §5.4: before recognition, the new-member class certificate, 10-, 11-, 12-KNĐ."""
+    return _collect(
+        None if certificate(d, CertificateKind.NEW_MEMBER) else _(
+            "Chưa có giấy chứng nhận lớp bồi dưỡng lý luận chính trị cho đảng viên mới."),
+        None if list(d.self_reviews.all()) else _("Chưa có bản tự kiểm điểm của đảng viên dự bị (10-KNĐ)."),
+        None if any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()) else _(
+            "Chưa có bản nhận xét của đảng viên được phân công giúp đỡ (11-KNĐ)."),
+        None if opinion(d, OpinionStage.PROBATION) else _(
+            "Chưa có tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (12-KNĐ)."),
+    )
+
+
+def _branch_recognition(d: Dossier, on: dt.date) -> Verdict:
+    reasons = _probation_over(_("Chi bộ xét công nhận đảng viên chính thức"))(d, on)
+    reasons += recognition_dossier_reasons(d)
+    if acts(d, ActKind.BRANCH_RECOGNITION):
+        reasons.append(_("Chi bộ đã có nghị quyết đề nghị công nhận chính thức (13-KNĐ)."))
+    if d.escalated_on:
+        reasons.append(_("Đã báo cáo cấp trên sau 3 lần biểu quyết không đạt; cấp có thẩm quyền quyết định."))
+    return Verdict(reasons)
+
+
+def _sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
+    reasons = []
+    if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
+        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị công nhận chính thức (13-KNĐ)."))
+    if acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
+        reasons.append(_("Đảng ủy bộ phận đã có báo cáo thẩm định (14-KNĐ)."))
+    return Verdict(reasons)
+
+
+def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
+    reasons = []
+    if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
+        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị công nhận chính thức (13-KNĐ)."))
+    if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
+        reasons.append(_("Chưa có báo cáo thẩm định của đảng ủy bộ phận (14-KNĐ)."))
+    if acts(d, ActKind.GRASSROOTS_RECOGNITION):
+        reasons.append(_("Đảng ủy cơ sở đã có nghị quyết đề nghị công nhận chính thức (15-KNĐ)."))
+    return Verdict(reasons)
+
+
+def _recognize(d: Dossier, on: dt.date) -> Verdict:
+    reasons = _probation_over(_("Quyết định công nhận đảng viên chính thức"))(d, on)
+    if not acts(d, ActKind.GRASSROOTS_RECOGNITION) and not d.escalated_on:
+        reasons.append(_("Chưa có nghị quyết của đảng ủy cơ sở đề nghị công nhận chính thức (15-KNĐ)."))
+    reasons += recognition_dossier_reasons(d) if not d.escalated_on else []
+    return Verdict(reasons)
+
+
+def _remove(d: Dossier, on: dt.date) -> Verdict:
+    if not removal_proposed(d) and not d.escalated_on:
+        return Verdict([_(
+            "Chưa có đề nghị xóa tên: chi bộ phải biểu quyết với ít nhất 2/3 đảng viên chính thức không tán "
+            "thành công nhận, hoặc đã báo cáo cấp trên sau 3 lần biểu quyết không đạt (%(reg)s, điểm 4.2c)."
+        ) % {"reg": rules.regulation()}])
+    return Verdict()
+
+
+OPEN = (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.HIGHER_APPROVAL)
+L = gettext_lazy
+
+STEPS: dict[str, Step] = {
+    s.name: s
+    for s in [
+        Step("enroll_training", L("Đăng ký học lớp bồi dưỡng nhận thức về Đảng"), (State.SPOTTED,),
+             _enroll_training, changes_state=True),
+        Step("complete_training", L("Ghi nhận kết quả lớp học và giấy chứng nhận"), (State.TRAINING,),
+             _complete_training, changes_state=True),
+        Step("assign_mentor", L("Phân công đảng viên giúp đỡ"), (*OPEN, State.PROBATION), _always),
+        Step("assign_introducer", L("Phân công đảng viên giới thiệu (3-KNĐ)"),
+             (State.TRAINING, State.MENTORING), _always),
+        Step("record_union_resolution", L("Ghi nhận nghị quyết giới thiệu của Đoàn / Công đoàn (4-KNĐ, 4A-KNĐ)"),
+             (State.TRAINING, State.MENTORING), _always),
+        Step("record_application", L("Nhận đơn xin vào Đảng (1-KNĐ)"), (State.MENTORING,), _always),
+        Step("record_personal_history", L("Nhận lý lịch người xin vào Đảng (2-KNĐ)"), (State.MENTORING,), _always),
+        Step("start_verification", L("Thẩm tra lý lịch"), (State.MENTORING,), _always),
+        Step("conclude_verification", L("Kết luận thẩm tra lý lịch"), (State.MENTORING,), _always),
+        Step("certify_personal_history", L("Cấp ủy cơ sở chứng nhận lý lịch"), (State.MENTORING,),
+             _certify_history),
+        Step("record_opinions", L("Tổng hợp ý kiến nhận xét (5-KNĐ, 12-KNĐ)"),
+             (State.MENTORING, State.PROBATION), _always),
+        Step("record_progress_report", L("Nhận xét định kỳ của đảng viên giúp đỡ"),
+             (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.PROBATION), _always),
+        Step("submit_for_vote", L("Trình chi bộ xét kết nạp"), (State.MENTORING,), _submit_for_vote,
+             changes_state=True),
+        Step("record_branch_vote", L("Chi bộ họp xét, biểu quyết đề nghị kết nạp (6-KNĐ)"),
+             (State.BRANCH_VOTE,), _branch_vote, changes_state=True),
+        Step("attach_provincial_approval", L("Đính kèm văn bản đồng ý của BTV tỉnh ủy (trên 60 tuổi)"),
+             (State.BRANCH_VOTE, State.HIGHER_APPROVAL), _provincial_approval,
+             applies=lambda d: d.over_sixty_case),
+        Step("record_sub_committee_admission", L("Báo cáo thẩm định của đảng ủy bộ phận (7-KNĐ)"),
+             (State.HIGHER_APPROVAL,), _sub_committee_admission, applies=under_sub_committee),
+        Step("record_grassroots_admission", L("Đảng ủy cơ sở xét, biểu quyết đề nghị kết nạp (8-KNĐ)"),
+             (State.HIGHER_APPROVAL,), _grassroots_admission, changes_state=True),
+        Step("decide_admission", L("Quyết định kết nạp (9-KNĐ)"), (State.HIGHER_APPROVAL,), _decide_admission,
+             changes_state=True),
+        Step("hold_ceremony", L("Tổ chức lễ kết nạp"), (State.HIGHER_APPROVAL,), _hold_ceremony,
+             changes_state=True),
+        Step("record_new_member_certificate", L("Ghi nhận lớp bồi dưỡng đảng viên mới"), (State.PROBATION,),
+             _always),
+        Step("record_self_review", L("Bản tự kiểm điểm của đảng viên dự bị (10-KNĐ)"), (State.PROBATION,),
+             _self_review),
+        Step("record_recognition_vote", L("Chi bộ xét, biểu quyết công nhận chính thức (13-KNĐ)"),
+             (State.PROBATION,), _branch_recognition),
+        Step("record_sub_committee_recognition", L("Báo cáo thẩm định của đảng ủy bộ phận (14-KNĐ)"),
+             (State.PROBATION,), _sub_committee_recognition, applies=under_sub_committee),
+        Step("record_grassroots_recognition", L("Đảng ủy cơ sở đề nghị công nhận chính thức (15-KNĐ)"),
+             (State.PROBATION,), _grassroots_recognition),
+        Step("recognize", L("Quyết định công nhận đảng viên chính thức (16-KNĐ)"), (State.PROBATION,),
+             _recognize, changes_state=True),
+        Step("remove", L("Quyết định xóa tên khỏi danh sách đảng viên dự bị"), (State.PROBATION,), _remove,
+             changes_state=True),
+        Step("reject", L("Không kết nạp (kết thúc hồ sơ)"), OPEN, _always, changes_state=True),
+        Step("withdraw", L("Rút hồ sơ"), OPEN, _always, changes_state=True),
+    ]
+}
+
+
+def check(step: str, dossier: Dossier, on: dt.date) -> Verdict:
+    """Whether `step` may be taken on `dossier` on date `on`, and the reasons if not."""
+    s = STEPS[step]
+    if dossier.state not in s.states:
+        return Verdict([_("Không thực hiện được ở trạng thái «%(state)s».") % {
+            "state": dossier.get_state_display()}])
+    return s.check(dossier, on)
+
+
+def next_steps(dossier: Dossier, on: dt.date) -> list[tuple[Step, Verdict]]:
+    """Every step of the current state with its verdict: the dossier page's next-step panel."""
+    return [
+        (s, s.check(dossier, on))
+        for s in STEPS.values()
+        if dossier.state in s.states and s.applies(dossier)
+    ]

@@ -1,0 +1,763 @@
+"""Every change to a dossier goes through one of these functions.
+
+Each one, in a single transaction: locks the dossier row, refuses if another user changed its
+state since the caller read it, asks `dossiers.gates` whether the step is allowed on that date,
+writes the evidence (`full_clean()` first), moves the state machine if the step does, and appends
+one `DossierHistory` row (who, when, from → to, note, evidence). A refusal raises `RuleViolation`
+with the reasons in Vietnamese and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from . import gates, rules
+from .models import (
+    ActKind,
+    Candidate,
+    CertificateKind,
+    Ceremony,
+    Dossier,
+    DossierHistory,
+    Introducer,
+    MemberStatus,
+    Mentor,
+    OpinionStage,
+    OpinionSummary,
+    Organization,
+    OrgLevel,
+    PartyAct,
+    PartyMember,
+    ProgressReport,
+    ProgressStage,
+    Relative,
+    SelfReview,
+    State,
+    TrainingCertificate,
+    Verification,
+    VerificationStatus,
+    Vote,
+    VotePurpose,
+)
+
+
+class RuleViolation(Exception):
+    """The step is not allowed; `reasons` says why, one sentence each, in Vietnamese."""
+
+    def __init__(self, reasons: list[str] | str):
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        super().__init__("; ".join(str(r) for r in self.reasons))
+
+
+# --- The machinery every service shares -------------------------------------------------------
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    """The dossier row, locked for this transaction; refused if its state moved under the caller."""
+    locked = Dossier.objects.select_for_update().select_related("candidate", "cell", "cell__parent").get(
+        pk=dossier.pk
+    )
+    if locked.state != dossier.state:
+        raise RuleViolation(_(
+            "Hồ sơ vừa được người khác cập nhật (nay ở trạng thái «%(state)s»). Vui lòng tải lại trang."
+        ) % {"state": locked.get_state_display()})
+    return locked
+
+
+def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> gates.Verdict:
+    verdict = gates.check(step, dossier, on)
+    reasons = verdict.reasons + [r for r in extra if r]
+    if reasons:
+        raise RuleViolation(reasons)
+    return verdict
+
+
+def _save(obj: models.Model) -> models.Model:
+    """full_clean() then save; validation errors become refusals with their messages."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise RuleViolation(_validation_messages(exc)) from exc
+    obj.save()
+    return obj
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        out = []
+        for field_name, errors in exc.error_dict.items():
+            for error in errors:
+                for message in error.messages:
+                    out.append(message if field_name == "__all__" else f"{field_name}: {message}")
+        return out
+    return list(exc.messages)
+
+
+def _not_future(day: dt.date, what: str) -> str | None:
+    if day > timezone.localdate():
+        return _("%(what)s không thể là ngày trong tương lai.") % {"what": what}
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _record(
+    dossier: Dossier, actor, action: str, from_state: str, note: str = "", **evidence: Any
+) -> DossierHistory:
+    return DossierHistory.objects.create(
+        dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=dossier.state,
+        note=note, evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
+    )
+
+
+def _transition(dossier: Dossier, name: str) -> None:
+    try:
+        getattr(dossier, name)()
+        dossier.save()
+    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+        raise RuleViolation(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang.")) from exc
+
+
+def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeting_mode: str, eligible: int,
+          present: int, votes_for: int, votes_against: int, abstain: int) -> Vote:
+    refusal = rules.vote_counts_refusal(
+        eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against, abstain=abstain
+    )
+    if refusal:
+        raise RuleViolation(refusal)
+    vote = Vote(
+        dossier=dossier, purpose=purpose, meeting_date=meeting_date, meeting_mode=meeting_mode,
+        eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
+        abstain=abstain, passed=rules.two_thirds(votes_for=votes_for, eligible=eligible), recorded_by=actor,
+    )
+    return _save(vote)
+
+
+def _act(dossier: Dossier, kind: str, *, issuer: str, number: str, date: dt.date, signer: str,
+         vote: Vote | None = None, approved: bool = True, reason: str = "") -> PartyAct:
+    return _save(PartyAct(dossier=dossier, kind=kind, issuer=issuer, number=number, date=date, signer=signer,
+                          vote=vote, approved=approved, reason=reason))
+
+
+def _grassroots_name(dossier: Dossier) -> str:
+    org = dossier.cell.grassroots()
+    return org.name if org else dossier.cell.name
+
+
+# --- Creating a case --------------------------------------------------------------------------
+
+
+def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spotted_on: dt.date, actor,
+                   note: str = "") -> Dossier:
+    """Put an outstanding person on the cell's source list (nguồn): step 1 of domain.md §2."""
+    with transaction.atomic():
+        reasons = []
+        if cell.level != OrgLevel.CELL:
+            reasons.append(_("Hồ sơ phải thuộc một chi bộ."))
+        if Dossier.objects.filter(candidate=candidate, state__in=[s for s in State if s not in {
+                State.RECOGNIZED, State.REJECTED, State.WITHDRAWN, State.REMOVED}]).exists():
+            reasons.append(_("Quần chúng này đang có một hồ sơ chưa kết thúc."))
+        if Dossier.objects.filter(candidate=candidate, state=State.RECOGNIZED).exists():
+            reasons.append(_("Quần chúng này đã là đảng viên chính thức."))
+        if refusal := _not_future(spotted_on, _("Ngày đưa vào danh sách nguồn")):
+            reasons.append(refusal)
+        if candidate.former_member and candidate.leave_reason:
+            if refusal := rules.readmission_refusal(
+                former_member=True, left_party_on=candidate.left_party_on, leave_reason=candidate.leave_reason,
+                record_expunged_on=candidate.record_expunged_on, on_date=spotted_on,
+            ):
+                # A never-readmit reason ends the matter now; a waiting period is checked at each step.
+                if candidate.leave_reason in rules.NEVER_READMIT:
+                    reasons.append(refusal)
+        if reasons:
+            raise RuleViolation(reasons)
+        dossier = _save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
+                                created_by=actor, notes=note))
+        _record(dossier, actor, "create", State.SPOTTED, note, source=source, spotted_on=spotted_on)
+    return dossier
+
+
+def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields: Any) -> Dossier:
+    """Edit the dossier's own data (not its state); simple-history keeps before/after."""
+    allowed = {"source", "spotted_on", "notes", "over_sixty_case", "decision_extended",
+               "late_ceremony_approval_ref"}
+    with transaction.atomic():
+        d = _lock(dossier)
+        if not d.is_open:
+            raise RuleViolation(_("Hồ sơ đã kết thúc, không sửa được."))
+        changed = {}
+        for name, value in fields.items():
+            if name not in allowed:
+                raise RuleViolation(_("Trường «%(name)s» không sửa được ở đây.") % {"name": name})
+            if getattr(d, name) != value:
+                changed[name] = value
+                setattr(d, name, value)
+        if changed:
+            _save(d)
+            _record(d, actor, "update_details", d.state, note, **changed)
+    return d
+
+
+# --- Training (steps 3, domain.md §2) ---------------------------------------------------------
+
+
+def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organiser: str,
+                            start_date: dt.date, note: str = "") -> Dossier:
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        _require(d, "enroll_training", start_date)
+        cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
+                                         organiser=organiser, start_date=start_date))
+        _transition(d, "enroll_training")
+        _record(d, actor, "enroll_training", from_state, note, certificate=cert, class_name=class_name,
+                start_date=start_date)
+    return d
+
+
+def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on: dt.date,
+                              end_date: dt.date | None = None, score: str = "", note: str = "") -> Dossier:
+    """The class is passed and the CN-NTVĐ certificate held: the dossier work begins."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        _require(d, "complete_training", issued_on, _not_future(issued_on, _("Ngày cấp giấy chứng nhận")))
+        cert = gates.certificate(d, CertificateKind.AWARENESS)
+        if issued_on < cert.start_date:
+            raise RuleViolation(_("Ngày cấp giấy chứng nhận không thể trước ngày khai giảng lớp học."))
+        if not number.strip():
+            raise RuleViolation(_("Cần nhập số giấy chứng nhận."))
+        cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
+        _save(cert)
+        _transition(d, "complete_training")
+        _record(d, actor, "complete_training", from_state, note, certificate=cert, number=number,
+                issued_on=issued_on)
+    return d
+
+
+# --- People who help and introduce -------------------------------------------------------------
+
+
+def _official_member_refusal(member: PartyMember, on: dt.date) -> str | None:
+    if not member.is_official_on(on):
+        return _("Đồng chí %(name)s không phải đảng viên chính thức.") % {"name": member.full_name}
+    return None
+
+
+def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assigned_on: dt.date,
+                          note: str = "") -> Dossier:
+    """The branch assigns an official member to help (Charter Art. 5 §1; step 2 of domain.md §2).
+    A new assignment ends the previous one."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require(d, "assign_mentor", assigned_on, _official_member_refusal(member, assigned_on),
+                 _not_future(assigned_on, _("Ngày phân công")))
+        for current in gates.active_mentors(d):
+            if current.member_id == member.pk:
+                raise RuleViolation(_("Đồng chí %(name)s đang được phân công giúp đỡ.") % {
+                    "name": member.full_name})
+            current.ended_on = assigned_on
+            _save(current)
+        mentor = _save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
+        _record(d, actor, "assign_mentor", d.state, note, mentor=mentor, member=member.full_name)
+    return d
+
+
+def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, worked_together_since: dt.date,
+                              assigned_on: dt.date, override_reason: str = "", note: str = "") -> Dossier:
+    """Charter Art. 4 §2: an official member introduces; the year worked together is measured on
+    the branch vote date, so a shorter period is a warning now and a refusal at the vote."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_official_member_refusal(member, assigned_on), _not_future(assigned_on, _("Ngày phân công"))]
+        if worked_together_since > assigned_on:
+            reasons.append(_("Ngày bắt đầu cùng công tác không thể sau ngày phân công."))
+        active = gates.active_introducers(d)
+        if any(i.member_id == member.pk for i in active):
+            reasons.append(_("Đồng chí %(name)s đã là người giới thiệu.") % {"name": member.full_name})
+        needed = 1 if gates.has_union_resolution(d) else 2
+        if len(active) >= needed:
+            reasons.append(_("Đã đủ %(n)d người giới thiệu; muốn thay, hãy cho một người thôi giới thiệu trước.") % {
+                "n": needed})
+        _require(d, "assign_introducer", assigned_on, *reasons)
+        introducer = _save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
+                                      assigned_on=assigned_on, override_reason=override_reason))
+        _record(d, actor, "assign_introducer", d.state, note, introducer=introducer, member=member.full_name,
+                worked_together_since=worked_together_since, override_reason=override_reason)
+    return d
+
+
+def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, ended_on: dt.date,
+                           reason: str, note: str = "") -> Dossier:
+    """An introducer who transfers or is disciplined is replaced by the branch (domain.md §2.1)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        if d.state not in (State.TRAINING, State.MENTORING, State.BRANCH_VOTE):
+            raise RuleViolation(_("Không thay người giới thiệu ở trạng thái «%(s)s».") % {"s": d.get_state_display()})
+        if introducer.dossier_id != d.pk or introducer.ended_on:
+            raise RuleViolation(_("Người giới thiệu này không còn trong hồ sơ."))
+        if not reason.strip():
+            raise RuleViolation(_("Cần ghi lý do thôi giới thiệu."))
+        introducer.ended_on, introducer.end_reason = ended_on, reason
+        _save(introducer)
+        _record(d, actor, "end_introducer", d.state, note, introducer=introducer, reason=reason)
+    return d
+
+
+def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issuer: str, number: str,
+                                    date: dt.date, signer: str, note: str = "") -> Dossier:
+    """Charter Art. 4 §1: the Youth Union (4-KNĐ) or Trade Union (4A-KNĐ) executive committee's
+    resolution replaces one introducer."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(date, _("Ngày nghị quyết"))]
+        if kind not in (ActKind.YOUTH_UNION, ActKind.TRADE_UNION):
+            reasons.append(_("Loại nghị quyết không hợp lệ."))
+        if gates.has_union_resolution(d):
+            reasons.append(_("Hồ sơ đã có nghị quyết giới thiệu của Đoàn / Công đoàn."))
+        _require(d, "record_union_resolution", date, *reasons)
+        act = _act(d, kind, issuer=issuer, number=number, date=date, signer=signer)
+        _record(d, actor, "record_union_resolution", d.state, note, act=act, kind=kind, number=number)
+    return d
+
+
+# --- The dossier papers (steps 4–8) ------------------------------------------------------------
+
+
+def _set_date(step: str, field_name: str, what: str):
+    def service(*, dossier: Dossier, actor, on: dt.date, note: str = "") -> Dossier:
+        with transaction.atomic():
+            d = _lock(dossier)
+            _require(d, step, on, _not_future(on, what))
+            setattr(d, field_name, on)
+            _save(d)
+            _record(d, actor, step, d.state, note, **{field_name: on})
+        return d
+    service.__name__ = f"dossier_{step}"
+    return service
+
+
+dossier_record_application = _set_date(
+    "record_application", "application_received_on", _("Ngày nhận đơn xin vào Đảng"))
+dossier_record_personal_history = _set_date(
+    "record_personal_history", "history_received_on", _("Ngày nhận lý lịch"))
+dossier_certify_personal_history = _set_date(
+    "certify_personal_history", "history_certified_on", _("Ngày chứng nhận lý lịch"))
+
+
+def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | None, method: str,
+                               verifying_unit: str, sent_on: dt.date, note: str = "") -> Dossier:
+    """HD 01-HD/TW 3.3: the grassroots committee verifies the candidate and each relative."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(sent_on, _("Ngày thẩm tra"))]
+        if relative is not None and relative.candidate_id != d.candidate_id:
+            reasons.append(_("Người thân không thuộc quần chúng của hồ sơ này."))
+        if any(v.relative_id == (relative.pk if relative else None) for v in d.verifications.all()):
+            reasons.append(_("Đã có thẩm tra cho người này."))
+        _require(d, "start_verification", sent_on, *reasons)
+        v = _save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
+                               sent_on=sent_on))
+        _record(d, actor, "start_verification", d.state, note, verification=v,
+                subject=relative.full_name if relative else d.candidate.full_name)
+    return d
+
+
+def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Verification,
+                                  concluded_on: dt.date, conclusion: str, has_issue: bool = False,
+                                  note: str = "") -> Dossier:
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(concluded_on, _("Ngày kết luận"))]
+        if verification.dossier_id != d.pk:
+            reasons.append(_("Thẩm tra không thuộc hồ sơ này."))
+        elif verification.status == VerificationStatus.CONCLUDED:
+            reasons.append(_("Thẩm tra này đã có kết luận."))
+        elif concluded_on < verification.sent_on:
+            reasons.append(_("Ngày kết luận không thể trước ngày thẩm tra."))
+        if not conclusion.strip():
+            reasons.append(_("Cần ghi nội dung kết luận."))
+        _require(d, "conclude_verification", concluded_on, *reasons)
+        verification.status = VerificationStatus.CONCLUDED
+        verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
+        _save(verification)
+        _record(d, actor, "conclude_verification", d.state, note, verification=verification, has_issue=has_issue)
+    return d
+
+
+def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace_opinion: str,
+                            residence_opinion: str, favourable: bool = True, note: str = "") -> Dossier:
+    """5-KNĐ before admission, 12-KNĐ during probation: the stage follows the dossier's state."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require(d, "record_opinions", date, _not_future(date, _("Ngày tổng hợp")))
+        stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
+        o = _save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
+                                 residence_opinion=residence_opinion, favourable=favourable))
+        _record(d, actor, "record_opinions", d.state, note, opinions=o, stage=stage, favourable=favourable)
+    return d
+
+
+def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMember, period_start: dt.date,
+                                   period_end: dt.date, content: str, final: bool = False,
+                                   note: str = "") -> Dossier:
+    """The assigned member's monthly/quarterly evaluation (reference 001); `final` is the 11-KNĐ."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(period_end, _("Ngày nhận xét"))]
+        if period_end < period_start:
+            reasons.append(_("Kỳ nhận xét: ngày kết thúc không thể trước ngày bắt đầu."))
+        if not any(m.member_id == mentor.pk for m in d.mentors.all()):
+            reasons.append(_("Đồng chí %(name)s không được phân công giúp đỡ hồ sơ này.") % {"name": mentor.full_name})
+        if final and d.state != State.PROBATION:
+            reasons.append(_("Bản nhận xét đảng viên dự bị (11-KNĐ) chỉ có trong thời gian dự bị."))
+        _require(d, "record_progress_report", period_end, *reasons)
+        stage = (ProgressStage.FINAL if final else ProgressStage.PROBATION) if d.state == State.PROBATION \
+            else ProgressStage.CANDIDATE
+        r = _save(ProgressReport(dossier=d, mentor=mentor, stage=stage, period_start=period_start,
+                                 period_end=period_end, content=content))
+        _record(d, actor, "record_progress_report", d.state, note, report=r, stage=stage)
+    return d
+
+
+# --- The branch vote (step 9) ------------------------------------------------------------------
+
+
+def dossier_submit_for_vote(*, dossier: Dossier, actor, note: str = "") -> Dossier:
+    """The completeness gate of domain.md §5.4, checked today."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        verdict = _require(d, "submit_for_vote", timezone.localdate())
+        _transition(d, "submit_for_vote")
+        _record(d, actor, "submit_for_vote", from_state, note, warnings=verdict.warnings or None)
+    return d
+
+
+def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date, eligible: int, present: int,
+                               votes_for: int, votes_against: int, abstain: int = 0,
+                               meeting_mode: str = "in_person", number: str = "", signer: str = "",
+                               note: str = "") -> Dossier:
+    """Step 9: the conditions are measured on the meeting date; ≥ 2/3 of all official members
+    passes (6-KNĐ) and goes up; anything less ends this attempt as rejected."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Ngày họp chi bộ")))
+        vote = _vote(d, actor, VotePurpose.BRANCH_ADMISSION, meeting_date=meeting_date, meeting_mode=meeting_mode,
+                     eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
+                     abstain=abstain)
+        if vote.passed:
+            if not signer.strip():
+                raise RuleViolation(_("Cần ghi người ký nghị quyết (bí thư chi bộ)."))
+            act = _act(d, ActKind.BRANCH_ADMISSION, issuer=d.cell.name, number=number, date=meeting_date,
+                       signer=signer, vote=vote)
+            _transition(d, "pass_branch_vote")
+            _record(d, actor, "record_branch_vote", from_state, note, vote=vote, act=act, passed=True)
+        else:
+            reason = rules.vote_refusal(votes_for=votes_for, eligible=eligible, body=_("Chi bộ biểu quyết"))
+            d.closing_reason = reason
+            _transition(d, "reject")
+            _record(d, actor, "record_branch_vote", from_state, note or reason, vote=vote, passed=False)
+    return d
+
+
+def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: str, date: dt.date,
+                                       note: str = "") -> Dossier:
+    """QĐ 232 1.1.2: the provincial standing committee's written agreement for a candidate over 60."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(date, _("Ngày văn bản"))]
+        if not reference.strip():
+            reasons.append(_("Cần ghi số, ký hiệu văn bản đồng ý."))
+        _require(d, "attach_provincial_approval", date, *reasons)
+        d.provincial_approval_ref, d.provincial_approval_on = reference, date
+        _save(d)
+        _record(d, actor, "attach_provincial_approval", d.state, note, reference=reference, date=date)
+    return d
+
+
+# --- Higher approval (steps 9a–11) -------------------------------------------------------------
+
+
+def _sub_committee_report(step: str, kind: str):
+    def service(*, dossier: Dossier, actor, number: str, date: dt.date, signer: str, note: str = "") -> Dossier:
+        with transaction.atomic():
+            d = _lock(dossier)
+            reasons = [_not_future(date, _("Ngày báo cáo"))]
+            if not gates.under_sub_committee(d):
+                reasons.append(_("Chi bộ không trực thuộc đảng ủy bộ phận."))
+            _require(d, step, date, *reasons)
+            act = _act(d, kind, issuer=d.cell.parent.name, number=number, date=date, signer=signer)
+            _record(d, actor, step, d.state, note, act=act, number=number)
+        return d
+    service.__name__ = f"dossier_{step}"
+    return service
+
+
+dossier_record_sub_committee_admission = _sub_committee_report(
+    "record_sub_committee_admission", ActKind.SUB_COMMITTEE_ADMISSION)
+dossier_record_sub_committee_recognition = _sub_committee_report(
+    "record_sub_committee_recognition", ActKind.SUB_COMMITTEE_RECOGNITION)
+
+
+def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | None) -> int:
+    """[R] Committee votes: ≥ 2/3 of the committee's members; the base defaults to the
+    grassroots committee size recorded on the organisation."""
+    if eligible:
+        return eligible
+    grassroots = dossier.cell.grassroots()
+    if grassroots is None or not grassroots.committee_members:
+        raise RuleViolation(_("Chưa rõ số cấp ủy viên của đảng ủy cơ sở để tính 2/3."))
+    return grassroots.committee_members
+
+
+def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date: dt.date, present: int,
+                                        votes_for: int, votes_against: int, abstain: int = 0,
+                                        eligible: int | None = None, number: str = "", signer: str = "",
+                                        note: str = "") -> Dossier:
+    """Step 10: the grassroots committee's resolution (8-KNĐ), ≥ 2/3 of its members; failing ends
+    the attempt as rejected."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        branch = gates.last_act(d, ActKind.BRANCH_ADMISSION)
+        reasons = [_not_future(meeting_date, _("Ngày họp đảng ủy"))]
+        if branch and meeting_date < branch.date:
+            reasons.append(_("Đảng ủy không thể họp trước ngày chi bộ ra nghị quyết (%(d)s).") % {
+                "d": rules.vn_date(branch.date)})
+        _require(d, "record_grassroots_admission", meeting_date, *reasons)
+        base = _committee_vote(d, meeting_date, eligible)
+        vote = _vote(d, actor, VotePurpose.GRASSROOTS_ADMISSION, meeting_date=meeting_date, meeting_mode="in_person",
+                     eligible=base, present=present, votes_for=votes_for, votes_against=votes_against,
+                     abstain=abstain)
+        if vote.passed:
+            if not signer.strip():
+                raise RuleViolation(_("Cần ghi người ký nghị quyết."))
+            act = _act(d, ActKind.GRASSROOTS_ADMISSION, issuer=_grassroots_name(d), number=number,
+                       date=meeting_date, signer=signer, vote=vote)
+            _record(d, actor, "record_grassroots_admission", from_state, note, vote=vote, act=act, passed=True)
+        else:
+            reason = rules.vote_refusal(votes_for=votes_for, eligible=base, body=_("Đảng ủy cơ sở biểu quyết"))
+            d.closing_reason = reason
+            _transition(d, "reject")
+            _record(d, actor, "record_grassroots_admission", from_state, note or reason, vote=vote, passed=False)
+    return d
+
+
+def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number: str, date: dt.date,
+                             signer: str, issuer: str, reason: str = "", note: str = "") -> Dossier:
+    """Step 11: the competent committee's decision (9-KNĐ) or refusal, which the branch is told
+    (QĐ 232 4.3.1). A refusal ends this attempt."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        reasons = [_not_future(date, _("Ngày quyết định"))]
+        grassroots = gates.last_act(d, ActKind.GRASSROOTS_ADMISSION)
+        if grassroots and date < grassroots.date:
+            reasons.append(_("Ngày quyết định không thể trước ngày nghị quyết của đảng ủy cơ sở."))
+        if not approved and not reason.strip():
+            reasons.append(_("Không đồng ý kết nạp thì phải ghi rõ lý do để thông báo cho chi bộ."))
+        if approved and not number.strip():
+            reasons.append(_("Cần ghi số quyết định kết nạp."))
+        verdict = _require(d, "decide_admission", date, *reasons)
+        act = _act(d, ActKind.ADMISSION_DECISION, issuer=issuer, number=number, date=date, signer=signer,
+                   approved=approved, reason=reason)
+        if approved:
+            _record(d, actor, "decide_admission", from_state, note, act=act, approved=True,
+                    warnings=verdict.warnings or None)
+        else:
+            d.closing_reason = reason
+            _transition(d, "reject")
+            _record(d, actor, "decide_admission", from_state, note or reason, act=act, approved=False)
+    return d
+
+
+def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str, chaired_by: str,
+                          note: str = "") -> Dossier:
+    """Step 12: the ceremony starts probation (Charter Art. 5) and makes the candidate a
+    probationary member of the cell; the three dates of domain.md §4 are fixed here."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        _require(d, "hold_ceremony", date, _not_future(date, _("Ngày lễ kết nạp")))
+        decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
+        _save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
+        c = d.candidate
+        member = _save(PartyMember(full_name=c.full_name, sex=c.sex, birth_date=c.birth_date, cell=d.cell,
+                                   status=MemberStatus.PROBATIONARY, joined_on=date))
+        Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") + 1)
+        d.member = member
+        d.decision_date = decision.date
+        d.ceremony_date = date
+        d.official_date = rules.official_date(date)
+        _transition(d, "admit")
+        _record(d, actor, "hold_ceremony", from_state, note, ceremony_date=date, decision_date=decision.date,
+                official_date=d.official_date, member=member)
+    return d
+
+
+# --- Probation and recognition (domain.md §4) ----------------------------------------------------
+
+
+def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name: str, organiser: str,
+                                          start_date: dt.date, number: str, issued_on: dt.date,
+                                          note: str = "") -> Dossier:
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(issued_on, _("Ngày cấp giấy chứng nhận"))]
+        if issued_on < start_date:
+            reasons.append(_("Ngày cấp giấy chứng nhận không thể trước ngày khai giảng."))
+        _require(d, "record_new_member_certificate", issued_on, *reasons)
+        cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
+                                         organiser=organiser, start_date=start_date, number=number,
+                                         issued_on=issued_on))
+        _record(d, actor, "record_new_member_certificate", d.state, note, certificate=cert, number=number)
+    return d
+
+
+def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, strengths: str, weaknesses: str,
+                               note: str = "") -> Dossier:
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require(d, "record_self_review", date, _not_future(date, _("Ngày viết bản tự kiểm điểm")))
+        r = _save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
+        _record(d, actor, "record_self_review", d.state, note, self_review=r, date=date)
+    return d
+
+
+def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt.date, eligible: int,
+                                    present: int, votes_for: int, votes_against: int, abstain: int = 0,
+                                    meeting_mode: str = "in_person", number: str = "", signer: str = "",
+                                    note: str = "") -> Dossier:
+    """Branch recognition vote (13-KNĐ), voted as for admission (Charter Art. 5). Two thirds for:
+    proposal to recognise; two thirds against: proposal to remove; neither, three times:
+    the case goes to the higher committee (QĐ 232 4.2c)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Ngày họp chi bộ")))
+        vote = _vote(d, actor, VotePurpose.BRANCH_RECOGNITION, meeting_date=meeting_date, meeting_mode=meeting_mode,
+                     eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
+                     abstain=abstain)
+        outcome: str
+        act = None
+        if vote.passed:
+            if not signer.strip():
+                raise RuleViolation(_("Cần ghi người ký nghị quyết (bí thư chi bộ)."))
+            act = _act(d, ActKind.BRANCH_RECOGNITION, issuer=d.cell.name, number=number, date=meeting_date,
+                       signer=signer, vote=vote)
+            outcome = "recognise"
+        elif rules.two_thirds(votes_for=votes_against, eligible=eligible):
+            outcome = "remove"
+        else:
+            outcome = "inconclusive"
+            if rules.recognition_escalation_due(failed_votes=gates.recognition_votes_failed(d)):
+                d.escalated_on = meeting_date
+                _save(d)
+                outcome = "escalated"
+        _record(d, actor, "record_recognition_vote", d.state, note, vote=vote, act=act, outcome=outcome)
+    return d
+
+
+def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_date: dt.date, present: int,
+                                          votes_for: int, votes_against: int, abstain: int = 0,
+                                          eligible: int | None = None, number: str = "", signer: str = "",
+                                          note: str = "") -> Dossier:
+    """The grassroots committee's recognition resolution (15-KNĐ), ≥ 2/3 of its members."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require(d, "record_grassroots_recognition", meeting_date, _not_future(meeting_date, _("Ngày họp đảng ủy")))
+        base = _committee_vote(d, meeting_date, eligible)
+        vote = _vote(d, actor, VotePurpose.GRASSROOTS_RECOGNITION, meeting_date=meeting_date,
+                     meeting_mode="in_person", eligible=base, present=present, votes_for=votes_for,
+                     votes_against=votes_against, abstain=abstain)
+        act = None
+        if vote.passed:
+            if not signer.strip():
+                raise RuleViolation(_("Cần ghi người ký nghị quyết."))
+            act = _act(d, ActKind.GRASSROOTS_RECOGNITION, issuer=_grassroots_name(d), number=number,
+                       date=meeting_date, signer=signer, vote=vote)
+        _record(d, actor, "record_grassroots_recognition", d.state, note, vote=vote, act=act, passed=vote.passed)
+    return d
+
+
+def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, signer: str, issuer: str,
+                      note: str = "") -> Dossier:
+    """16-KNĐ: official as of ceremony + 12 months, whatever the date of the meeting or decision
+    (QĐ 232 4.2b); the member's party age counts from the admission decision."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        reasons = [_not_future(date, _("Ngày quyết định"))]
+        if not number.strip():
+            reasons.append(_("Cần ghi số quyết định công nhận."))
+        _require(d, "recognize", date, *reasons)
+        act = _act(d, ActKind.RECOGNITION_DECISION, issuer=issuer, number=number, date=date, signer=signer)
+        d.official_date = rules.official_date(d.ceremony_date)
+        member = d.member
+        member.status, member.official_since = MemberStatus.OFFICIAL, d.official_date
+        _save(member)
+        Organization.objects.filter(pk=d.cell_id).update(
+            probationary_members=F("probationary_members") - 1, official_members=F("official_members") + 1)
+        _transition(d, "recognize")
+        _record(d, actor, "recognize", from_state, note, act=act, official_date=d.official_date)
+    return d
+
+
+def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signer: str, issuer: str,
+                   reason: str, note: str = "") -> Dossier:
+    """Removal from the list of probationary members (xóa tên), on the branch's 2/3 proposal or after
+    escalation (Charter Art. 5; QĐ 232 4.2c)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        from_state = d.state
+        reasons = [_not_future(date, _("Ngày quyết định"))]
+        if not reason.strip():
+            reasons.append(_("Cần ghi rõ lý do xóa tên."))
+        _require(d, "remove", date, *reasons)
+        act = _act(d, ActKind.REMOVAL_DECISION, issuer=issuer, number=number, date=date, signer=signer,
+                   reason=reason)
+        member = d.member
+        member.status = MemberStatus.LEFT
+        _save(member)
+        Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") - 1)
+        d.closing_reason = reason
+        _transition(d, "remove")
+        _record(d, actor, "remove", from_state, note or reason, act=act)
+    return d
+
+
+# --- Ends before admission ---------------------------------------------------------------------
+
+
+def _end(step: str, transition_name: str):
+    def service(*, dossier: Dossier, actor, reason: str, note: str = "") -> Dossier:
+        with transaction.atomic():
+            d = _lock(dossier)
+            from_state = d.state
+            _require(d, step, timezone.localdate(),
+                     None if reason.strip() else _("Cần ghi rõ lý do."))
+            d.closing_reason = reason
+            _transition(d, transition_name)
+            _record(d, actor, step, from_state, note or reason, reason=reason)
+        return d
+    service.__name__ = f"dossier_{step}"
+    return service
+
+
+dossier_reject = _end("reject", "reject")
+dossier_withdraw = _end("withdraw", "withdraw")

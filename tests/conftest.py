@@ -1,0 +1,63 @@
+"""Shared fixtures: the organisation tree and the named personas every test speaks of."""
+
+import pytest
+
+from permissions.models import Role
+
+from .factories import PartyMemberFactory, UserFactory, grant, org_tree
+
+
+@pytest.fixture
+def tree(db):
+    """Province → district → grassroots → cells A and B, 9 official members each."""
+    return org_tree(cells=2)
+
+
+@pytest.fixture
+def cell_a(tree):
+    return tree["cells"][0]
+
+
+@pytest.fixture
+def cell_b(tree):
+    return tree["cells"][1]
+
+
+@pytest.fixture
+def secretary_a(cell_a):
+    """Secretary of cell A: acts on cell A's cases."""
+    user = UserFactory(username="bithu_a")
+    grant(user, Role.CELL_SECRETARY, cell_a)
+    return user
+
+
+@pytest.fixture
+def secretary_b(cell_b):
+    """Secretary of cell B: must not see cell A."""
+    user = UserFactory(username="bithu_b")
+    grant(user, Role.CELL_SECRETARY, cell_b)
+    return user
+
+
+@pytest.fixture
+def committee_member(tree):
+    """Grassroots committee member: verifies, resolves for every cell of the grassroots."""
+    user = UserFactory(username="dangu_y")
+    grant(user, Role.GRASSROOTS_COMMITTEE, tree["grassroots"])
+    return user
+
+
+@pytest.fixture
+def approver(tree):
+    """Standing committee member of the district: decides admissions for the whole district."""
+    user = UserFactory(username="btv_huyen")
+    grant(user, Role.APPROVER, tree["district"])
+    return user
+
+
+@pytest.fixture
+def mentor_user(cell_a):
+    """Official member of cell A with a login, assigned as mentor where a test says so."""
+    user = UserFactory(username="dangvien_giupdo")
+    member = PartyMemberFactory(cell=cell_a, full_name="Phạm Văn Giúp", user=user)
+    return user, member
