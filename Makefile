@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 messages: install
-	@cd locale && ../$(PY) ../manage.py compilemessages -v0 --ignore=.venv
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=staticfiles
 
 migrate: install
 	$(PY) manage.py migrate --noinput -v0
