@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -31,3 +32,9 @@ def vn_percent(numerator: int, denominator: int, places: int = 1) -> str:
     quantum = Decimal(1).scaleb(-places)
     value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{value}".replace(".", ",") + "%"
+
+
+def fold(text: str) -> str:
+    """"Nguyễn Thị Hoa" → "nguyen thi hoa": what people type on a keyboard without Telex."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().split())

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from .formatting import fold
+
 # --------------------------------------------------------------------------------------------
 # Organisations
 # --------------------------------------------------------------------------------------------
@@ -261,6 +263,8 @@ class Candidate(models.Model):
         _("lý do ra khỏi Đảng"), max_length=32, choices=LeaveReason.choices, blank=True
     )
     record_expunged_on = models.DateField(_("ngày được xóa án tích"), null=True, blank=True)
+    # Lower-case, without diacritics: "nguyen thi hoa" finds "Nguyễn Thị Hoa" on any database.
+    search_name = models.CharField(max_length=120, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -284,6 +288,10 @@ class Candidate(models.Model):
             errors["youth_union_joined_on"] = _("Ngày vào Đoàn không thể trước ngày sinh.")
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.full_name)
+        super().save(*args, **kwargs)
 
 
 class RelativeKind(models.TextChoices):
