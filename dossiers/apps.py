@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DossiersConfig(AppConfig):
     name = "dossiers"
-    verbose_name = _("Hồ sơ kết nạp đảng viên")
+    verbose_name = _("Party admission dossiers")

@@ -92,7 +92,7 @@ def under_sub_committee(d: Dossier) -> bool:
 
 def verification_subjects(d: Dossier) -> list[tuple[int | None, str]]:
     """(relative id or None for the candidate, how to name them) for everyone to be verified."""
-    subjects: list[tuple[int | None, str]] = [(None, _("bản thân người vào Đảng"))]
+    subjects: list[tuple[int | None, str]] = [(None, _("the candidate themself"))]
     for relative in d.candidate.relatives.all():
         if relative.requires_verification:
             subjects.append((relative.pk, f"{relative.get_kind_display()} {relative.full_name}"))
@@ -172,7 +172,7 @@ def _enroll_training(d: Dossier, on: dt.date) -> Verdict:
 
 def _complete_training(d: Dossier, on: dt.date) -> Verdict:
     if certificate(d, CertificateKind.AWARENESS) is None:
-        return Verdict([_("Chưa ghi nhận lớp bồi dưỡng nhận thức về Đảng mà quần chúng theo học.")])
+        return Verdict([_("The Party awareness class attended by the candidate has not been recorded.")])
     return Verdict()
 
 
@@ -180,9 +180,9 @@ def _certify_history(d: Dossier, on: dt.date) -> Verdict:
     """HD 01-HD/TW 3.4: the grassroots committee certifies the 2-KNĐ only after concluding verification."""
     reasons = []
     if d.history_received_on is None:
-        reasons.append(_("Chưa nhận lý lịch của người xin vào Đảng (2-KNĐ)."))
+        reasons.append(_("The candidate's personal history (2-KNĐ) has not been received."))
     if d.history_certified_on is not None:
-        reasons.append(_("Lý lịch đã được chứng nhận."))
+        reasons.append(_("The personal history is already certified."))
     reasons += verification_reasons(d)
     return Verdict(reasons)
 
@@ -193,21 +193,22 @@ def _submit_for_vote(d: Dossier, on: dt.date) -> Verdict:
     c = d.candidate
     reasons = _collect(
         rules.certificate_refusal(issued_on=cert.issued_on if cert else None, on_date=on),
-        None if d.application_received_on else _("Chưa có đơn xin vào Đảng (1-KNĐ)."),
-        None if d.history_received_on else _("Chưa có lý lịch của người xin vào Đảng (2-KNĐ)."),
-        None if d.history_certified_on else _("Lý lịch (2-KNĐ) chưa được cấp ủy cơ sở chứng nhận."),
+        None if d.application_received_on else _("No application to join the Party (1-KNĐ) yet."),
+        None if d.history_received_on else _("No personal history of the candidate (2-KNĐ) yet."),
+        None if d.history_certified_on else _(
+            "The personal history (2-KNĐ) is not yet certified by the grassroots committee."),
         verification_reasons(d),
         rules.introducers_refusals(
             introducers=introducer_facts(d), has_union_resolution=has_union_resolution(d), on_date=on
         ),
         None if opinion(d, OpinionStage.ADMISSION) else _(
-            "Chưa có tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (5-KNĐ)."),
+            "No opinion summary from the mass organisations and the residence cell committee (5-KNĐ) yet."),
         rules.education_refusal(general_education=c.general_education, exception=c.education_exception),
         candidate_readmission(d, on),
     )
     warnings = []
     if age := rules.age_refusal(birth_date=c.birth_date, on_date=on, over_sixty_case=d.over_sixty_case):
-        warnings.append(_("Nếu chi bộ họp hôm nay: %(reason)s") % {"reason": age})
+        warnings.append(_("If the cell met today: %(reason)s") % {"reason": age})
     return Verdict(reasons, warnings)
 
 
@@ -231,27 +232,27 @@ def _branch_vote(d: Dossier, on: dt.date) -> Verdict:
 
 def _sub_committee_admission(d: Dossier, on: dt.date) -> Verdict:
     if acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
-        return Verdict([_("Đảng ủy bộ phận đã có báo cáo thẩm định (7-KNĐ).")])
+        return Verdict([_("The sub-committee has already submitted an appraisal report (7-KNĐ).")])
     return Verdict()
 
 
 def _grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_ADMISSION):
-        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị kết nạp (6-KNĐ)."))
+        reasons.append(_("No cell resolution proposing admission (6-KNĐ) yet."))
     if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
-        reasons.append(_("Chưa có báo cáo thẩm định của đảng ủy bộ phận (7-KNĐ)."))
+        reasons.append(_("No sub-committee appraisal report (7-KNĐ) yet."))
     if acts(d, ActKind.GRASSROOTS_ADMISSION):
-        reasons.append(_("Đảng ủy cơ sở đã có nghị quyết đề nghị kết nạp (8-KNĐ)."))
+        reasons.append(_("The grassroots committee has already passed a resolution proposing admission (8-KNĐ)."))
     return Verdict(reasons)
 
 
 def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.GRASSROOTS_ADMISSION):
-        reasons.append(_("Chưa có nghị quyết của đảng ủy cơ sở đề nghị kết nạp (8-KNĐ)."))
+        reasons.append(_("No grassroots committee resolution proposing admission (8-KNĐ) yet."))
     if any(a.approved for a in acts(d, ActKind.ADMISSION_DECISION)):
-        reasons.append(_("Đã có quyết định kết nạp."))
+        reasons.append(_("An admission decision already exists."))
     vote = next(iter(votes(d, VotePurpose.BRANCH_ADMISSION)[-1:]), None)
     if vote is not None:
         if r := rules.over_sixty_approval_refusal(
@@ -265,8 +266,8 @@ def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
         deadline = rules.decision_deadline(branch_resolution_date=branch.date, extended=d.decision_extended)
         if on > deadline:
             warnings.append(_(
-                "Quá hạn xem xét quyết định kết nạp (%(deadline)s, %(days)s ngày làm việc kể từ nghị quyết "
-                "chi bộ): cấp ủy có thẩm quyền phải kiểm điểm trách nhiệm (%(reg)s, điểm 4.3.1)."
+                "The admission decision is overdue (%(deadline)s, %(days)s working days from the cell resolution): "
+                "the competent committee must review its responsibility (%(reg)s, point 4.3.1)."
             ) % {"deadline": vn_date(deadline), "days": rules.rule("DECISION_DEADLINE_WORKING_DAYS"),
                  "reg": rules.regulation()})
     return Verdict(reasons, warnings)
@@ -275,7 +276,7 @@ def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
 def _hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
     decision = next((a for a in acts(d, ActKind.ADMISSION_DECISION) if a.approved), None)
     if decision is None:
-        return Verdict([_("Chưa có quyết định kết nạp (9-KNĐ) của cấp có thẩm quyền.")])
+        return Verdict([_("No admission decision (9-KNĐ) from the competent authority yet.")])
     refusal = rules.ceremony_refusal(
         decision_date=decision.date, ceremony_date=on, late_approval_ref=d.late_ceremony_approval_ref
     )
@@ -284,70 +285,72 @@ def _hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
 
 def _provincial_approval(d: Dossier, on: dt.date) -> Verdict:
     if not d.over_sixty_case:
-        return Verdict([_("Hồ sơ không phải trường hợp trên 60 tuổi.")])
+        return Verdict([_("The dossier is not an over-60 case.")])
     return Verdict()
 
 
 def _probation_over(what: str) -> Callable[[Dossier, dt.date], list[str]]:
     def reasons(d: Dossier, on: dt.date) -> list[str]:
         if d.ceremony_date is None:
-            return [_("Chưa có ngày lễ kết nạp.")]
+            return [_("No admission ceremony date yet.")]
         return _collect(rules.probation_over_refusal(ceremony_date=d.ceremony_date, on_date=on, what=what))
     return reasons
 
 
 def _self_review(d: Dossier, on: dt.date) -> Verdict:
     """HD 01-HD/TW 4.2: the self-review (10-KNĐ) is written after the 12 months of probation."""
-    return Verdict(_probation_over(_("Viết bản tự kiểm điểm (10-KNĐ)"))(d, on))
+    return Verdict(_probation_over(_("Writing the self-review (10-KNĐ)"))(d, on))
 
 
 def recognition_dossier_reasons(d: Dossier) -> list[str]:
     """shared/domain.md §5.4: before recognition, the new-member class certificate, 10-, 11-, 12-KNĐ."""
     return _collect(
         None if certificate(d, CertificateKind.NEW_MEMBER) else _(
-            "Chưa có giấy chứng nhận lớp bồi dưỡng lý luận chính trị cho đảng viên mới."),
-        None if list(d.self_reviews.all()) else _("Chưa có bản tự kiểm điểm của đảng viên dự bị (10-KNĐ)."),
+            "No certificate of the political theory class for new members yet."),
+        None if list(d.self_reviews.all()) else _("No self-review of the probationary member (10-KNĐ) yet."),
         None if any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()) else _(
-            "Chưa có bản nhận xét của đảng viên được phân công giúp đỡ (11-KNĐ)."),
+            "No review by the assigned mentor (11-KNĐ) yet."),
         None if opinion(d, OpinionStage.PROBATION) else _(
-            "Chưa có tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (12-KNĐ)."),
+            "No opinion summary from the mass organisations and the residence cell committee (12-KNĐ) yet."),
     )
 
 
 def _branch_recognition(d: Dossier, on: dt.date) -> Verdict:
-    reasons = _probation_over(_("Chi bộ xét công nhận đảng viên chính thức"))(d, on)
+    reasons = _probation_over(_("Branch vote on recognition as official member"))(d, on)
     reasons += recognition_dossier_reasons(d)
     if acts(d, ActKind.BRANCH_RECOGNITION):
-        reasons.append(_("Chi bộ đã có nghị quyết đề nghị công nhận chính thức (13-KNĐ)."))
+        reasons.append(_("The cell has already passed a resolution proposing official recognition (13-KNĐ)."))
     if d.escalated_on:
-        reasons.append(_("Đã báo cáo cấp trên sau 3 lần biểu quyết không đạt; cấp có thẩm quyền quyết định."))
+        reasons.append(_(
+            "Already reported to the higher committee after 3 failed votes; the competent committee decides."))
     return Verdict(reasons)
 
 
 def _sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị công nhận chính thức (13-KNĐ)."))
+        reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
     if acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
-        reasons.append(_("Đảng ủy bộ phận đã có báo cáo thẩm định (14-KNĐ)."))
+        reasons.append(_("The sub-committee has already submitted an appraisal report (14-KNĐ)."))
     return Verdict(reasons)
 
 
 def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("Chưa có nghị quyết của chi bộ đề nghị công nhận chính thức (13-KNĐ)."))
+        reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
     if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
-        reasons.append(_("Chưa có báo cáo thẩm định của đảng ủy bộ phận (14-KNĐ)."))
+        reasons.append(_("No sub-committee appraisal report (14-KNĐ) yet."))
     if acts(d, ActKind.GRASSROOTS_RECOGNITION):
-        reasons.append(_("Đảng ủy cơ sở đã có nghị quyết đề nghị công nhận chính thức (15-KNĐ)."))
+        reasons.append(_(
+            "The grassroots committee has already passed a resolution proposing official recognition (15-KNĐ)."))
     return Verdict(reasons)
 
 
 def _recognize(d: Dossier, on: dt.date) -> Verdict:
-    reasons = _probation_over(_("Quyết định công nhận đảng viên chính thức"))(d, on)
+    reasons = _probation_over(_("Decision recognising official membership"))(d, on)
     if not acts(d, ActKind.GRASSROOTS_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("Chưa có nghị quyết của đảng ủy cơ sở đề nghị công nhận chính thức (15-KNĐ)."))
+        reasons.append(_("No grassroots committee resolution proposing official recognition (15-KNĐ) yet."))
     reasons += recognition_dossier_reasons(d) if not d.escalated_on else []
     return Verdict(reasons)
 
@@ -355,68 +358,70 @@ def _recognize(d: Dossier, on: dt.date) -> Verdict:
 def _remove(d: Dossier, on: dt.date) -> Verdict:
     if not removal_proposed(d) and not d.escalated_on:
         return Verdict([_(
-            "Chưa có đề nghị xóa tên: chi bộ phải biểu quyết với ít nhất 2/3 đảng viên chính thức không tán "
-            "thành công nhận, hoặc đã báo cáo cấp trên sau 3 lần biểu quyết không đạt (%(reg)s, điểm 4.2c)."
+            "No removal proposal: the cell must vote with at least 2/3 of official members against recognition, or "
+            "have reported to the higher committee after 3 failed votes (%(reg)s, point 4.2c)."
         ) % {"reg": rules.regulation()}])
     return Verdict()
 
 
 OPEN = (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.HIGHER_APPROVAL)
-L = gettext_lazy
+
 
 STEPS: dict[str, Step] = {
     s.name: s
     for s in [
-        Step("enroll_training", L("Đăng ký học lớp bồi dưỡng nhận thức về Đảng"), (State.SPOTTED,),
+        Step("enroll_training", gettext_lazy("Enrol in the Party awareness class"), (State.SPOTTED,),
              _enroll_training, changes_state=True),
-        Step("complete_training", L("Ghi nhận kết quả lớp học và giấy chứng nhận"), (State.TRAINING,),
+        Step("complete_training", gettext_lazy("Record the class result and certificate"), (State.TRAINING,),
              _complete_training, changes_state=True),
-        Step("assign_mentor", L("Phân công đảng viên giúp đỡ"), (*OPEN, State.PROBATION), _always),
-        Step("assign_introducer", L("Phân công đảng viên giới thiệu (3-KNĐ)"),
+        Step("assign_mentor", gettext_lazy("Assign a mentor"), (*OPEN, State.PROBATION), _always),
+        Step("assign_introducer", gettext_lazy("Assign an introducer (3-KNĐ)"),
              (State.TRAINING, State.MENTORING), _always),
-        Step("record_union_resolution", L("Ghi nhận nghị quyết giới thiệu của Đoàn / Công đoàn (4-KNĐ, 4A-KNĐ)"),
+        Step("record_union_resolution",
+             gettext_lazy("Record the Youth Union / Trade Union introduction resolution (4-KNĐ, 4A-KNĐ)"),
              (State.TRAINING, State.MENTORING), _always),
-        Step("record_application", L("Nhận đơn xin vào Đảng (1-KNĐ)"), (State.MENTORING,), _always),
-        Step("record_personal_history", L("Nhận lý lịch người xin vào Đảng (2-KNĐ)"), (State.MENTORING,), _always),
-        Step("start_verification", L("Thẩm tra lý lịch"), (State.MENTORING,), _always),
-        Step("conclude_verification", L("Kết luận thẩm tra lý lịch"), (State.MENTORING,), _always),
-        Step("certify_personal_history", L("Cấp ủy cơ sở chứng nhận lý lịch"), (State.MENTORING,),
+        Step("record_application", gettext_lazy("Receive the application to join the Party (1-KNĐ)"), (State.MENTORING,), _always),
+        Step("record_personal_history", gettext_lazy("Receive the candidate's personal history (2-KNĐ)"),
+             (State.MENTORING,), _always),
+        Step("start_verification", gettext_lazy("Verify the background"), (State.MENTORING,), _always),
+        Step("conclude_verification", gettext_lazy("Conclude the background verification"), (State.MENTORING,), _always),
+        Step("certify_personal_history", gettext_lazy("Grassroots committee certifies the personal history"), (State.MENTORING,),
              _certify_history),
-        Step("record_opinions", L("Tổng hợp ý kiến nhận xét (5-KNĐ, 12-KNĐ)"),
+        Step("record_opinions", gettext_lazy("Summarise opinions (5-KNĐ, 12-KNĐ)"),
              (State.MENTORING, State.PROBATION), _always),
-        Step("record_progress_report", L("Nhận xét định kỳ của đảng viên giúp đỡ"),
+        Step("record_progress_report", gettext_lazy("Mentor's periodic review"),
              (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.PROBATION), _always),
-        Step("submit_for_vote", L("Trình chi bộ xét kết nạp"), (State.MENTORING,), _submit_for_vote,
+        Step("submit_for_vote", gettext_lazy("Submit to the branch vote"), (State.MENTORING,), _submit_for_vote,
              changes_state=True),
-        Step("record_branch_vote", L("Chi bộ họp xét, biểu quyết đề nghị kết nạp (6-KNĐ)"),
+        Step("record_branch_vote", gettext_lazy("Cell meets and votes to propose admission (6-KNĐ)"),
              (State.BRANCH_VOTE,), _branch_vote, changes_state=True),
-        Step("attach_provincial_approval", L("Đính kèm văn bản đồng ý của BTV tỉnh ủy (trên 60 tuổi)"),
+        Step("attach_provincial_approval", gettext_lazy("Attach the provincial standing committee's written consent (over 60)"),
              (State.BRANCH_VOTE, State.HIGHER_APPROVAL), _provincial_approval,
              applies=lambda d: d.over_sixty_case),
-        Step("record_sub_committee_admission", L("Báo cáo thẩm định của đảng ủy bộ phận (7-KNĐ)"),
+        Step("record_sub_committee_admission", gettext_lazy("Sub-committee appraisal report (7-KNĐ)"),
              (State.HIGHER_APPROVAL,), _sub_committee_admission, applies=under_sub_committee),
-        Step("record_grassroots_admission", L("Đảng ủy cơ sở xét, biểu quyết đề nghị kết nạp (8-KNĐ)"),
+        Step("record_grassroots_admission", gettext_lazy("Grassroots committee votes to propose admission (8-KNĐ)"),
              (State.HIGHER_APPROVAL,), _grassroots_admission, changes_state=True),
-        Step("decide_admission", L("Quyết định kết nạp (9-KNĐ)"), (State.HIGHER_APPROVAL,), _decide_admission,
+        Step("decide_admission", gettext_lazy("Admission decision (9-KNĐ)"), (State.HIGHER_APPROVAL,), _decide_admission,
              changes_state=True),
-        Step("hold_ceremony", L("Tổ chức lễ kết nạp"), (State.HIGHER_APPROVAL,), _hold_ceremony,
+        Step("hold_ceremony", gettext_lazy("Hold the admission ceremony"), (State.HIGHER_APPROVAL,), _hold_ceremony,
              changes_state=True),
-        Step("record_new_member_certificate", L("Ghi nhận lớp bồi dưỡng đảng viên mới"), (State.PROBATION,),
+        Step("record_new_member_certificate", gettext_lazy("Record the new-member class"), (State.PROBATION,),
              _always),
-        Step("record_self_review", L("Bản tự kiểm điểm của đảng viên dự bị (10-KNĐ)"), (State.PROBATION,),
+        Step("record_self_review", gettext_lazy("Probationary member's self-review (10-KNĐ)"), (State.PROBATION,),
              _self_review),
-        Step("record_recognition_vote", L("Chi bộ xét, biểu quyết công nhận chính thức (13-KNĐ)"),
+        Step("record_recognition_vote", gettext_lazy("Cell votes on official recognition (13-KNĐ)"),
              (State.PROBATION,), _branch_recognition),
-        Step("record_sub_committee_recognition", L("Báo cáo thẩm định của đảng ủy bộ phận (14-KNĐ)"),
+        Step("record_sub_committee_recognition", gettext_lazy("Sub-committee appraisal report (14-KNĐ)"),
              (State.PROBATION,), _sub_committee_recognition, applies=under_sub_committee),
-        Step("record_grassroots_recognition", L("Đảng ủy cơ sở đề nghị công nhận chính thức (15-KNĐ)"),
+        Step("record_grassroots_recognition", gettext_lazy("Grassroots committee proposes official recognition (15-KNĐ)"),
              (State.PROBATION,), _grassroots_recognition),
-        Step("recognize", L("Quyết định công nhận đảng viên chính thức (16-KNĐ)"), (State.PROBATION,),
+        Step("recognize", gettext_lazy("Decision recognising official membership (16-KNĐ)"), (State.PROBATION,),
              _recognize, changes_state=True),
-        Step("remove", L("Quyết định xóa tên khỏi danh sách đảng viên dự bị"), (State.PROBATION,), _remove,
+        Step("remove", gettext_lazy("Decision to remove from the probationary members list"), (State.PROBATION,), _remove,
              changes_state=True),
-        Step("reject", L("Không kết nạp (kết thúc hồ sơ)"), OPEN, _always, changes_state=True),
-        Step("withdraw", L("Rút hồ sơ"), OPEN, _always, changes_state=True),
+        Step("reject", gettext_lazy("Do not admit (close the dossier)"), OPEN, _always, changes_state=True),
+        Step("withdraw", gettext_lazy("Withdraw the dossier"), OPEN, _always, changes_state=True),
     ]
 }
 
@@ -425,7 +430,7 @@ def check(step: str, dossier: Dossier, on: dt.date) -> Verdict:
     """Whether `step` may be taken on `dossier` on date `on`, and the reasons if not."""
     s = STEPS[step]
     if dossier.state not in s.states:
-        return Verdict([_("Không thực hiện được ở trạng thái «%(state)s».") % {
+        return Verdict([_("Not possible in state “%(state)s”.") % {
             "state": dossier.get_state_display()}])
     return s.check(dossier, on)
 

@@ -25,11 +25,11 @@ from .formatting import fold
 
 
 class OrgLevel(models.TextChoices):
-    PROVINCE = "province", _("Tỉnh ủy / Thành ủy trực thuộc TW")
-    DISTRICT = "district", _("Huyện ủy, Thị ủy, Thành ủy, Đảng ủy Khối")
-    GRASSROOTS = "grassroots", _("Đảng bộ cơ sở / Chi bộ cơ sở")
-    SUB_COMMITTEE = "sub_committee", _("Đảng ủy bộ phận")
-    CELL = "cell", _("Chi bộ")
+    PROVINCE = "province", _("Province-level committee")
+    DISTRICT = "district", _("District-level or bloc committee")
+    GRASSROOTS = "grassroots", _("Grassroots organisation")
+    SUB_COMMITTEE = "sub_committee", _("Sub-committee")
+    CELL = "cell", _("Cell")
 
 
 # Which level may sit directly under which: the tree of glossary.md.
@@ -43,61 +43,61 @@ ALLOWED_PARENT_LEVELS = {
 
 
 class OrgCategory(models.TextChoices):
-    COMMUNE = "commune", _("Xã - thị trấn")
-    PARTY_AGENCY = "party_agency", _("Cơ quan đảng, đoàn thể")
-    ADMINISTRATIVE = "administrative", _("Cơ quan hành chính")
-    PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp")
-    ENTERPRISE = "enterprise", _("Doanh nghiệp")
-    ARMED_FORCES = "armed_forces", _("Lực lượng vũ trang")
-    OTHER = "other", _("Khác")
+    COMMUNE = "commune", _("Commune / township")
+    PARTY_AGENCY = "party_agency", _("Party and mass organisation agencies")
+    ADMINISTRATIVE = "administrative", _("Administrative agencies")
+    PUBLIC_SERVICE = "public_service", _("Public service units")
+    ENTERPRISE = "enterprise", _("Enterprises")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+    OTHER = "other", _("Other")
 
 
 class AdmissionAuthority(models.TextChoices):
     """QĐ 232-QĐ/TW 4.3.2: who decides admission and recognition for a grassroots organisation."""
 
-    GRASSROOTS_AUTHORIZED = "grassroots_authorized", _("Đảng ủy cơ sở được ủy quyền")
-    HIGHER_STANDING = "higher_standing", _("Ban Thường vụ cấp ủy cấp trên")
-    PROVINCE = "province", _("Tỉnh ủy")
+    GRASSROOTS_AUTHORIZED = "grassroots_authorized", _("Authorised grassroots committee")
+    HIGHER_STANDING = "higher_standing", _("Standing committee of the higher committee")
+    PROVINCE = "province", _("Provincial Party Committee")
 
 
 class Organization(models.Model):
-    name = models.CharField(_("tên"), max_length=255)
+    name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(
-        _("ký hiệu"), max_length=32, blank=True,
-        help_text=_("Dùng trong số văn bản, ví dụ CB, ĐU, HU."),
+        _("abbreviation"), max_length=32, blank=True,
+        help_text=_("Used in document numbers, e.g. CB, ĐU, HU."),
     )
-    level = models.CharField(_("cấp"), max_length=16, choices=OrgLevel.choices)
+    level = models.CharField(_("level"), max_length=16, choices=OrgLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("tổ chức cấp trên"), null=True, blank=True,
+        "self", verbose_name=_("parent organisation"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
     # Materialised path "000001.000017.": a subtree is one indexed prefix query at any depth.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     category = models.CharField(
-        _("khối"), max_length=24, choices=OrgCategory.choices, default=OrgCategory.OTHER
+        _("category"), max_length=24, choices=OrgCategory.choices, default=OrgCategory.OTHER
     )
     admission_authority = models.CharField(
-        _("thẩm quyền kết nạp"), max_length=24, choices=AdmissionAuthority.choices,
+        _("admission authority"), max_length=24, choices=AdmissionAuthority.choices,
         default=AdmissionAuthority.HIGHER_STANDING,
     )
     place_name = models.CharField(
-        _("địa danh"), max_length=100, blank=True,
-        help_text=_("Địa danh ghi trên văn bản: «Vụ Bản, ngày … tháng … năm …»."),
+        _("place name"), max_length=100, blank=True,
+        help_text=_("Place name written on documents: “Vụ Bản, ngày … tháng … năm …”."),
     )
-    official_members = models.PositiveIntegerField(_("số đảng viên chính thức"), default=0)
-    probationary_members = models.PositiveIntegerField(_("số đảng viên dự bị"), default=0)
+    official_members = models.PositiveIntegerField(_("number of official members"), default=0)
+    probationary_members = models.PositiveIntegerField(_("number of probationary members"), default=0)
     committee_members = models.PositiveIntegerField(
-        _("số cấp ủy viên"), default=0,
-        help_text=_("Cơ sở để tính 2/3 khi cấp ủy biểu quyết."),
+        _("number of committee members"), default=0,
+        help_text=_("Basis for the 2/3 count when the committee votes."),
     )
-    has_youth_union = models.BooleanField(_("có tổ chức Đoàn cơ sở"), default=False)
-    has_trade_union = models.BooleanField(_("có Công đoàn cơ sở"), default=False)
-    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    has_youth_union = models.BooleanField(_("has a grassroots Youth Union"), default=False)
+    has_trade_union = models.BooleanField(_("has a grassroots Trade Union"), default=False)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("tổ chức đảng")
-        verbose_name_plural = _("tổ chức đảng")
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
@@ -110,7 +110,7 @@ class Organization(models.Model):
         parent_level = self.parent.level if self.parent_id else None
         if parent_level not in ALLOWED_PARENT_LEVELS[OrgLevel(self.level)]:
             raise ValidationError(
-                {"parent": _("Cấp «%(level)s» không thể trực thuộc cấp «%(parent)s».")
+                {"parent": _("Level “%(level)s” cannot be directly under level “%(parent)s”.")
                  % {"level": self.get_level_display(),
                     "parent": self.parent.get_level_display() if self.parent_id else "—"}}
             )
@@ -155,53 +155,53 @@ class Organization(models.Model):
 
 
 class Sex(models.TextChoices):
-    MALE = "male", _("Nam")
-    FEMALE = "female", _("Nữ")
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
 
 
 class GeneralEducation(models.TextChoices):
     """QĐ 232 1.2: lower secondary or higher, with exceptions for disadvantaged areas."""
 
-    LITERATE = "literate", _("Biết đọc, biết viết chữ quốc ngữ")
-    PRIMARY = "primary", _("Tiểu học")
-    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
-    UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
+    LITERATE = "literate", _("Can read and write Quốc ngữ")
+    PRIMARY = "primary", _("Primary school")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
 
 
 class ProfessionalEducation(models.TextChoices):
-    NONE = "none", _("Không")
-    VOCATIONAL = "vocational", _("Trung cấp")
-    COLLEGE = "college", _("Cao đẳng")
-    UNIVERSITY = "university", _("Đại học")
-    MASTER = "master", _("Thạc sĩ")
-    DOCTOR = "doctor", _("Tiến sĩ")
+    NONE = "none", _("None")
+    VOCATIONAL = "vocational", _("Vocational secondary")
+    COLLEGE = "college", _("College")
+    UNIVERSITY = "university", _("University")
+    MASTER = "master", _("Master's degree")
+    DOCTOR = "doctor", _("Doctorate")
 
 
 class EducationException(models.TextChoices):
     """QĐ 232 1.2.2 and HD 01-HD/TW: where a lower education level is accepted."""
 
-    NONE = "", _("Không áp dụng")
+    NONE = "", _("Not applicable")
     DISADVANTAGED_AREA = "disadvantaged_area", _(
-        "Miền núi, hải đảo, vùng đồng bào dân tộc thiểu số, vùng đặc biệt khó khăn (tối thiểu tiểu học)"
+        "Mountainous, island, ethnic minority or especially disadvantaged area (primary school at least)"
     )
     VILLAGE_ELDER = "village_elder", _(
-        "Già làng, trưởng bản (biết đọc, viết chữ quốc ngữ, có ý kiến của BTV tỉnh ủy)"
+        "Village elder or hamlet head (can read and write Quốc ngữ, with the provincial standing committee's opinion)"
     )
 
 
 class LeaveReason(models.TextChoices):
     """Why a former member left: QĐ 232 3.5.1 forbids re-admission for some reasons."""
 
-    OTHER = "other", _("Lý do khác")
-    QUIT_ACTIVITIES = "quit_activities", _("Tự ý bỏ sinh hoạt đảng")
-    ASKED_TO_LEAVE = "asked_to_leave", _("Xin ra khỏi Đảng")
+    OTHER = "other", _("Other reason")
+    QUIT_ACTIVITIES = "quit_activities", _("Stopped attending Party activities without leave")
+    ASKED_TO_LEAVE = "asked_to_leave", _("Asked to leave the Party")
     ASKED_TO_LEAVE_HARDSHIP = "asked_to_leave_hardship", _(
-        "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn"
+        "Asked to leave the Party because of especially difficult family circumstances"
     )
-    DISUNITY = "disunity", _("Gây mất đoàn kết nội bộ nghiêm trọng")
-    CORRUPTION = "corruption", _("Bị kết án về tội tham nhũng")
-    SERIOUS_CRIME = "serious_crime", _("Bị kết án về tội nghiêm trọng trở lên")
-    LESS_SERIOUS_CRIME = "less_serious_crime", _("Bị kết án về tội ít nghiêm trọng")
+    DISUNITY = "disunity", _("Caused serious internal disunity")
+    CORRUPTION = "corruption", _("Convicted of corruption")
+    SERIOUS_CRIME = "serious_crime", _("Convicted of a serious or graver crime")
+    LESS_SERIOUS_CRIME = "less_serious_crime", _("Convicted of a less serious crime")
 
 
 NEVER_READMIT = {
@@ -216,61 +216,63 @@ NEVER_READMIT = {
 class Candidate(models.Model):
     """A person applying to join (quần chúng); fields follow 1-KNĐ and 2-KNĐ items 01–17."""
 
-    full_name = models.CharField(_("họ và tên đang dùng"), max_length=120)
-    birth_name = models.CharField(_("họ và tên khai sinh"), max_length=120, blank=True)
-    aliases = models.CharField(_("bí danh"), max_length=120, blank=True)
-    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices)
-    birth_date = models.DateField(_("ngày sinh"))
-    place_of_birth = models.CharField(_("nơi sinh"), max_length=255)
-    home_town = models.CharField(_("quê quán"), max_length=255)
-    permanent_residence = models.CharField(_("nơi thường trú"), max_length=255)
-    temporary_residence = models.CharField(_("nơi tạm trú"), max_length=255, blank=True)
-    ethnicity = models.CharField(_("dân tộc"), max_length=60, default="Kinh")
-    religion = models.CharField(_("tôn giáo"), max_length=60, default="Không")
-    id_number = models.CharField(_("số CCCD"), max_length=12, blank=True, db_index=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    occupation = models.CharField(_("nghề nghiệp hiện nay"), max_length=255)
-    workplace = models.CharField(_("đơn vị công tác"), max_length=255, blank=True)
+    full_name = models.CharField(_("full name in use"), max_length=120)
+    birth_name = models.CharField(_("birth name"), max_length=120, blank=True)
+    aliases = models.CharField(_("alias"), max_length=120, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    place_of_birth = models.CharField(_("place of birth"), max_length=255)
+    home_town = models.CharField(_("home town"), max_length=255)
+    permanent_residence = models.CharField(_("permanent residence"), max_length=255)
+    temporary_residence = models.CharField(_("temporary residence"), max_length=255, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=60, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=60, default="Không")
+    id_number = models.CharField(_("citizen ID number"), max_length=12, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    occupation = models.CharField(_("current occupation"), max_length=255)
+    workplace = models.CharField(_("work unit"), max_length=255, blank=True)
     general_education = models.CharField(
-        _("giáo dục phổ thông"), max_length=20, choices=GeneralEducation.choices
+        _("general education"), max_length=20, choices=GeneralEducation.choices
     )
     professional_education = models.CharField(
-        _("chuyên môn, nghiệp vụ"), max_length=20, choices=ProfessionalEducation.choices,
+        _("professional qualification"), max_length=20, choices=ProfessionalEducation.choices,
         default=ProfessionalEducation.NONE,
     )
-    education_detail = models.CharField(_("chuyên ngành, học hàm, học vị"), max_length=255, blank=True)
-    political_theory = models.CharField(_("lý luận chính trị"), max_length=100, blank=True)
-    foreign_language = models.CharField(_("ngoại ngữ"), max_length=100, blank=True)
-    it_level = models.CharField(_("tin học"), max_length=100, blank=True)
-    minority_language = models.CharField(_("tiếng dân tộc thiểu số"), max_length=100, blank=True)
+    education_detail = models.CharField(_("field, academic title and degree"), max_length=255, blank=True)
+    political_theory = models.CharField(_("political theory"), max_length=100, blank=True)
+    foreign_language = models.CharField(_("foreign languages"), max_length=100, blank=True)
+    it_level = models.CharField(_("IT skills"), max_length=100, blank=True)
+    minority_language = models.CharField(_("ethnic minority languages"), max_length=100, blank=True)
     education_exception = models.CharField(
-        _("ngoại lệ về trình độ học vấn"), max_length=24, blank=True,
+        _("education exception"), max_length=24, blank=True,
         choices=EducationException.choices, default=EducationException.NONE,
     )
-    youth_union_joined_on = models.DateField(_("ngày vào Đoàn TNCS Hồ Chí Minh"), null=True, blank=True)
-    youth_union_place = models.CharField(_("nơi vào Đoàn"), max_length=255, blank=True)
-    trade_union_joined_on = models.DateField(_("ngày vào Công đoàn"), null=True, blank=True)
-    armed_forces_from = models.DateField(_("ngày nhập ngũ"), null=True, blank=True)
-    armed_forces_to = models.DateField(_("ngày xuất ngũ"), null=True, blank=True)
-    health = models.CharField(_("tình trạng sức khỏe"), max_length=100, blank=True)
-    personal_history = models.TextField(_("lịch sử bản thân"), blank=True)
-    historical_particulars = models.TextField(_("những đặc điểm lịch sử"), blank=True)
-    self_assessment = models.TextField(_("tự nhận xét"), blank=True)
-    # Re-admission (kết nạp lại), QĐ 232 3.5.1.
-    former_member = models.BooleanField(_("đã từng là đảng viên"), default=False)
-    left_party_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
-    leave_reason = models.CharField(
-        _("lý do ra khỏi Đảng"), max_length=32, choices=LeaveReason.choices, blank=True
+    youth_union_joined_on = models.DateField(
+        _("date of joining the Ho Chi Minh Communist Youth Union"), null=True, blank=True
     )
-    record_expunged_on = models.DateField(_("ngày được xóa án tích"), null=True, blank=True)
+    youth_union_place = models.CharField(_("place of joining the Youth Union"), max_length=255, blank=True)
+    trade_union_joined_on = models.DateField(_("date of joining the Trade Union"), null=True, blank=True)
+    armed_forces_from = models.DateField(_("date of enlistment"), null=True, blank=True)
+    armed_forces_to = models.DateField(_("date of discharge"), null=True, blank=True)
+    health = models.CharField(_("health"), max_length=100, blank=True)
+    personal_history = models.TextField(_("personal history"), blank=True)
+    historical_particulars = models.TextField(_("historical particulars"), blank=True)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    # Re-admission (kết nạp lại), QĐ 232 3.5.1.
+    former_member = models.BooleanField(_("former Party member"), default=False)
+    left_party_on = models.DateField(_("date of leaving the Party"), null=True, blank=True)
+    leave_reason = models.CharField(
+        _("reason for leaving the Party"), max_length=32, choices=LeaveReason.choices, blank=True
+    )
+    record_expunged_on = models.DateField(_("date the criminal record was expunged"), null=True, blank=True)
     # Lower-case, without diacritics: "nguyen thi hoa" finds "Nguyễn Thị Hoa" on any database.
     search_name = models.CharField(max_length=120, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("quần chúng")
-        verbose_name_plural = _("quần chúng")
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
         ordering = ["full_name"]
 
     def __str__(self) -> str:
@@ -279,13 +281,13 @@ class Candidate(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.former_member and not self.left_party_on:
-            errors["left_party_on"] = _("Người đã từng là đảng viên phải có ngày ra khỏi Đảng.")
+            errors["left_party_on"] = _("A former Party member must have a date of leaving the Party.")
         if self.former_member and not self.leave_reason:
-            errors["leave_reason"] = _("Người đã từng là đảng viên phải có lý do ra khỏi Đảng.")
+            errors["leave_reason"] = _("A former Party member must have a reason for leaving the Party.")
         if (self.leave_reason == LeaveReason.LESS_SERIOUS_CRIME) and not self.record_expunged_on:
-            errors["record_expunged_on"] = _("Người bị kết án phải có ngày được xóa án tích.")
+            errors["record_expunged_on"] = _("A convicted person must have the date the criminal record was expunged.")
         if self.birth_date and self.youth_union_joined_on and self.youth_union_joined_on < self.birth_date:
-            errors["youth_union_joined_on"] = _("Ngày vào Đoàn không thể trước ngày sinh.")
+            errors["youth_union_joined_on"] = _("The Youth Union joining date cannot be before the date of birth.")
         if errors:
             raise ValidationError(errors)
 
@@ -297,16 +299,16 @@ class Candidate(models.Model):
 class RelativeKind(models.TextChoices):
     """2-KNĐ item 25; HD 01-HD/TW 3.3 names those who must be verified (người thân)."""
 
-    FATHER = "father", _("Cha đẻ")
-    MOTHER = "mother", _("Mẹ đẻ")
-    GUARDIAN = "guardian", _("Người nuôi dưỡng")
-    FATHER_IN_LAW = "father_in_law", _("Cha vợ/chồng")
-    MOTHER_IN_LAW = "mother_in_law", _("Mẹ vợ/chồng")
-    SPOUSE = "spouse", _("Vợ/chồng")
-    CHILD = "child", _("Con đẻ")
-    SIBLING = "sibling", _("Anh chị em ruột")
-    PATERNAL_GRANDPARENT = "paternal_grandparent", _("Ông bà nội")
-    MATERNAL_GRANDPARENT = "maternal_grandparent", _("Ông bà ngoại")
+    FATHER = "father", _("Father")
+    MOTHER = "mother", _("Mother")
+    GUARDIAN = "guardian", _("Guardian")
+    FATHER_IN_LAW = "father_in_law", _("Father-in-law")
+    MOTHER_IN_LAW = "mother_in_law", _("Mother-in-law")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Sibling")
+    PATERNAL_GRANDPARENT = "paternal_grandparent", _("Paternal grandparent")
+    MATERNAL_GRANDPARENT = "maternal_grandparent", _("Maternal grandparent")
 
 
 VERIFIED_RELATIVE_KINDS = {
@@ -317,23 +319,23 @@ VERIFIED_RELATIVE_KINDS = {
 
 class Relative(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="relatives")
-    kind = models.CharField(_("quan hệ"), max_length=24, choices=RelativeKind.choices)
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    birth_year = models.PositiveIntegerField(_("năm sinh"), null=True, blank=True)
-    death_year = models.PositiveIntegerField(_("năm mất"), null=True, blank=True)
-    home_town = models.CharField(_("quê quán"), max_length=255, blank=True)
-    residence = models.CharField(_("nơi cư trú"), max_length=255, blank=True)
-    occupation = models.CharField(_("nghề nghiệp"), max_length=255, blank=True)
-    political_history = models.TextField(_("lịch sử chính trị"), blank=True)
+    kind = models.CharField(_("relationship"), max_length=24, choices=RelativeKind.choices)
+    full_name = models.CharField(_("full name"), max_length=120)
+    birth_year = models.PositiveIntegerField(_("year of birth"), null=True, blank=True)
+    death_year = models.PositiveIntegerField(_("year of death"), null=True, blank=True)
+    home_town = models.CharField(_("home town"), max_length=255, blank=True)
+    residence = models.CharField(_("residence"), max_length=255, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=255, blank=True)
+    political_history = models.TextField(_("political history"), blank=True)
     full_civil_capacity = models.BooleanField(
-        _("có năng lực hành vi dân sự đầy đủ"), default=True,
-        help_text=_("Con đẻ chỉ phải thẩm tra khi có năng lực hành vi dân sự đầy đủ."),
+        _("has full civil capacity"), default=True,
+        help_text=_("A child needs verifying only if they have full civil capacity."),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("người thân")
-        verbose_name_plural = _("người thân")
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
         ordering = ["candidate", "kind", "birth_year"]
 
     def __str__(self) -> str:
@@ -351,14 +353,14 @@ class WorkHistory(models.Model):
     """2-KNĐ item 19: jobs and positions held."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="work_history")
-    start = models.DateField(_("từ"))
-    end = models.DateField(_("đến"), null=True, blank=True)
-    place = models.CharField(_("nơi làm việc"), max_length=255)
-    position = models.CharField(_("chức vụ, công việc"), max_length=255)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    place = models.CharField(_("place of work"), max_length=255)
+    position = models.CharField(_("position, job"), max_length=255)
 
     class Meta:
-        verbose_name = _("quá trình công tác")
-        verbose_name_plural = _("quá trình công tác")
+        verbose_name = _("employment record")
+        verbose_name_plural = _("employment records")
         ordering = ["candidate", "start"]
 
 
@@ -366,15 +368,15 @@ class Award(models.Model):
     """2-KNĐ items 23–24: awards and disciplinary records, one table with a sign."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="awards")
-    is_discipline = models.BooleanField(_("là kỷ luật"), default=False)
-    date = models.DateField(_("ngày"))
-    title = models.CharField(_("hình thức"), max_length=255)
-    issuer = models.CharField(_("cấp quyết định"), max_length=255, blank=True)
-    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    is_discipline = models.BooleanField(_("is a disciplinary measure"), default=False)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("form"), max_length=255)
+    issuer = models.CharField(_("deciding level"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("khen thưởng, kỷ luật")
-        verbose_name_plural = _("khen thưởng, kỷ luật")
+        verbose_name = _("award or discipline")
+        verbose_name_plural = _("awards and disciplines")
         ordering = ["candidate", "date"]
 
 
@@ -382,45 +384,45 @@ class TripAbroad(models.Model):
     """2-KNĐ item 22."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="trips")
-    start = models.DateField(_("từ"))
-    end = models.DateField(_("đến"), null=True, blank=True)
-    country = models.CharField(_("nước"), max_length=120)
-    purpose = models.CharField(_("nội dung"), max_length=255)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=120)
+    purpose = models.CharField(_("purpose"), max_length=255)
 
     class Meta:
-        verbose_name = _("đi nước ngoài")
-        verbose_name_plural = _("đi nước ngoài")
+        verbose_name = _("trip abroad")
+        verbose_name_plural = _("trips abroad")
         ordering = ["candidate", "start"]
 
 
 class MemberStatus(models.TextChoices):
-    OFFICIAL = "official", _("Chính thức")
-    PROBATIONARY = "probationary", _("Dự bị")
-    LEFT = "left", _("Đã ra khỏi Đảng")
+    OFFICIAL = "official", _("Official")
+    PROBATIONARY = "probationary", _("Probationary")
+    LEFT = "left", _("Left the Party")
 
 
 class PartyMember(models.Model):
     """A member who introduces, mentors, votes; probationers appear here from their ceremony."""
 
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices)
-    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    full_name = models.CharField(_("full name"), max_length=120)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     cell = models.ForeignKey(
-        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="members"
+        Organization, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="members"
     )
-    status = models.CharField(_("loại đảng viên"), max_length=16, choices=MemberStatus.choices)
-    joined_on = models.DateField(_("ngày vào Đảng"))
-    official_since = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    status = models.CharField(_("membership type"), max_length=16, choices=MemberStatus.choices)
+    joined_on = models.DateField(_("date of admission to the Party"))
+    official_since = models.DateField(_("date of becoming official"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=120, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="party_member",
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("đảng viên")
-        verbose_name_plural = _("đảng viên")
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
         ordering = ["full_name"]
 
     def __str__(self) -> str:
@@ -428,9 +430,9 @@ class PartyMember(models.Model):
 
     def clean(self) -> None:
         if self.cell_id and self.cell.level != OrgLevel.CELL:
-            raise ValidationError({"cell": _("Đảng viên phải sinh hoạt tại một chi bộ.")})
+            raise ValidationError({"cell": _("A Party member must belong to a cell.")})
         if self.status == MemberStatus.OFFICIAL and not self.official_since:
-            raise ValidationError({"official_since": _("Đảng viên chính thức phải có ngày chính thức.")})
+            raise ValidationError({"official_since": _("An official member must have the date of becoming official.")})
 
     def is_official_on(self, day) -> bool:
         return (
@@ -446,16 +448,16 @@ class PartyMember(models.Model):
 
 
 class State(models.TextChoices):
-    SPOTTED = "spotted", _("Quần chúng ưu tú (nguồn)")
-    TRAINING = "training", _("Học lớp bồi dưỡng nhận thức về Đảng")
-    MENTORING = "mentoring", _("Bồi dưỡng, hoàn thiện hồ sơ")
-    BRANCH_VOTE = "branch_vote", _("Chi bộ xét kết nạp")
-    HIGHER_APPROVAL = "higher_approval", _("Cấp ủy cấp trên xét duyệt")
-    PROBATION = "probation", _("Đảng viên dự bị")
-    RECOGNIZED = "recognized", _("Đảng viên chính thức")
-    REJECTED = "rejected", _("Không được kết nạp")
-    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
-    REMOVED = "removed", _("Xóa tên khỏi danh sách đảng viên dự bị")
+    SPOTTED = "spotted", _("Outstanding candidate (source)")
+    TRAINING = "training", _("Party awareness class")
+    MENTORING = "mentoring", _("Mentoring and completing the dossier")
+    BRANCH_VOTE = "branch_vote", _("Branch vote")
+    HIGHER_APPROVAL = "higher_approval", _("Higher committee approval")
+    PROBATION = "probation", _("Probationary member")
+    RECOGNIZED = "recognized", _("Official member")
+    REJECTED = "rejected", _("Not admitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REMOVED = "removed", _("Removed from the probationary members list")
 
 
 MAIN_STATES = [
@@ -470,72 +472,72 @@ BEFORE_ADMISSION = [State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH
 class Source(models.TextChoices):
     """Who spotted and introduced the candidate (nguồn)."""
 
-    YOUTH_UNION = "youth_union", _("Đoàn TNCS Hồ Chí Minh giới thiệu")
-    TRADE_UNION = "trade_union", _("Công đoàn giới thiệu")
-    CELL = "cell", _("Chi bộ phát hiện")
-    OTHER_ORG = "other_org", _("Tổ chức chính trị - xã hội khác giới thiệu")
+    YOUTH_UNION = "youth_union", _("Introduced by the Youth Union")
+    TRADE_UNION = "trade_union", _("Introduced by the Trade Union")
+    CELL = "cell", _("Spotted by the cell")
+    OTHER_ORG = "other_org", _("Introduced by another socio-political organisation")
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
     """One admission case per attempt: from source (nguồn) to official member or an end."""
 
     candidate = models.ForeignKey(
-        Candidate, verbose_name=_("quần chúng"), on_delete=models.PROTECT, related_name="dossiers"
+        Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="dossiers"
     )
     cell = models.ForeignKey(
-        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="dossiers"
+        Organization, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="dossiers"
     )
     state = FSMField(
-        _("trạng thái"), max_length=20, choices=State.choices, default=State.SPOTTED,
+        _("state"), max_length=20, choices=State.choices, default=State.SPOTTED,
         protected=True, db_index=True,
     )
-    source = models.CharField(_("nguồn giới thiệu"), max_length=16, choices=Source.choices)
-    spotted_on = models.DateField(_("ngày đưa vào danh sách nguồn"))
-    year = models.PositiveIntegerField(_("năm"), db_index=True, editable=False)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    spotted_on = models.DateField(_("date added to the source list"))
+    year = models.PositiveIntegerField(_("year"), db_index=True, editable=False)
     # Documents the candidate hands in; receipt and certification dates are the evidence.
-    application_received_on = models.DateField(_("ngày nhận đơn xin vào Đảng (1-KNĐ)"), null=True, blank=True)
-    history_received_on = models.DateField(_("ngày nhận lý lịch (2-KNĐ)"), null=True, blank=True)
+    application_received_on = models.DateField(_("date application received (1-KNĐ)"), null=True, blank=True)
+    history_received_on = models.DateField(_("date personal history received (2-KNĐ)"), null=True, blank=True)
     history_certified_on = models.DateField(
-        _("ngày cấp ủy cơ sở chứng nhận lý lịch"), null=True, blank=True
+        _("date the grassroots committee certified the personal history"), null=True, blank=True
     )
     # QĐ 232 1.1.2: over 60 only with the provincial standing committee's written agreement.
     over_sixty_case = models.BooleanField(
-        _("trường hợp trên 60 tuổi (cần văn bản đồng ý của BTV tỉnh ủy)"), default=False
+        _("over-60 case (needs the provincial standing committee's written consent)"), default=False
     )
     provincial_approval_ref = models.CharField(
-        _("văn bản đồng ý của BTV tỉnh ủy"), max_length=120, blank=True
+        _("provincial standing committee's written consent"), max_length=120, blank=True
     )
-    provincial_approval_on = models.DateField(_("ngày văn bản đồng ý"), null=True, blank=True)
+    provincial_approval_on = models.DateField(_("date of the written consent"), null=True, blank=True)
     decision_extended = models.BooleanField(
-        _("gia hạn thời gian xét quyết định (tối đa 30 ngày làm việc)"), default=False
+        _("decision period extended (up to 30 working days)"), default=False
     )
     late_ceremony_approval_ref = models.CharField(
-        _("văn bản đồng ý tổ chức lễ kết nạp quá hạn"), max_length=120, blank=True
+        _("written consent to a late admission ceremony"), max_length=120, blank=True
     )
     # The three dates of Charter Art. 5: party age, date joined, official date.
-    decision_date = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True, editable=False)
-    ceremony_date = models.DateField(_("ngày kết nạp (lễ kết nạp)"), null=True, blank=True, editable=False)
-    official_date = models.DateField(_("ngày chính thức"), null=True, blank=True, editable=False)
+    decision_date = models.DateField(_("admission decision date"), null=True, blank=True, editable=False)
+    ceremony_date = models.DateField(_("admission date (ceremony)"), null=True, blank=True, editable=False)
+    official_date = models.DateField(_("date of becoming official"), null=True, blank=True, editable=False)
     escalated_on = models.DateField(
-        _("ngày báo cáo cấp trên (3 lần biểu quyết không đạt)"), null=True, blank=True, editable=False
+        _("date reported to the higher committee (3 failed votes)"), null=True, blank=True, editable=False
     )
     member = models.OneToOneField(
-        PartyMember, verbose_name=_("đảng viên"), null=True, blank=True, editable=False,
+        PartyMember, verbose_name=_("party member"), null=True, blank=True, editable=False,
         on_delete=models.PROTECT, related_name="admission_dossier",
     )
-    closing_reason = models.TextField(_("lý do kết thúc"), blank=True, editable=False)
-    notes = models.TextField(_("ghi chú"), blank=True)
+    closing_reason = models.TextField(_("closing reason"), blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
     )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = _("hồ sơ kết nạp")
-        verbose_name_plural = _("hồ sơ kết nạp")
+        verbose_name = _("admission dossier")
+        verbose_name_plural = _("admission dossiers")
         ordering = ["-spotted_on", "-id"]
         indexes = [
             models.Index(fields=["cell", "state"], name="dossier_cell_state"),
@@ -619,20 +621,20 @@ class DossierHistory(models.Model):
     """Append-only: one row per action on a dossier. Never updated, never deleted."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("performed by"), null=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    action = models.CharField(_("thao tác"), max_length=48)
-    from_state = models.CharField(_("từ trạng thái"), max_length=20, choices=State.choices)
-    to_state = models.CharField(_("sang trạng thái"), max_length=20, choices=State.choices)
-    note = models.TextField(_("ghi chú"), blank=True)
-    evidence = models.JSONField(_("căn cứ"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    action = models.CharField(_("action"), max_length=48)
+    from_state = models.CharField(_("from state"), max_length=20, choices=State.choices)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State.choices)
+    note = models.TextField(_("notes"), blank=True)
+    evidence = models.JSONField(_("basis"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
-        verbose_name = _("lịch sử hồ sơ")
-        verbose_name_plural = _("lịch sử hồ sơ")
+        verbose_name = _("dossier history entry")
+        verbose_name_plural = _("dossier history entries")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["dossier", "at"], name="history_dossier_at")]
 
@@ -655,27 +657,27 @@ class DossierHistory(models.Model):
 
 
 class CertificateKind(models.TextChoices):
-    AWARENESS = "awareness", _("Lớp bồi dưỡng nhận thức về Đảng (CN-NTVĐ)")
-    NEW_MEMBER = "new_member", _("Lớp bồi dưỡng lý luận chính trị cho đảng viên mới")
+    AWARENESS = "awareness", _("Party awareness class (CN-NTVĐ)")
+    NEW_MEMBER = "new_member", _("Political theory class for new members")
 
 
 class TrainingCertificate(models.Model):
     """The class a candidate attends and the certificate it gives (CN-NTVĐ, or the new-member class)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="certificates")
-    kind = models.CharField(_("loại lớp"), max_length=16, choices=CertificateKind.choices)
-    class_name = models.CharField(_("tên lớp"), max_length=255)
-    organiser = models.CharField(_("đơn vị tổ chức"), max_length=255)
-    start_date = models.DateField(_("ngày khai giảng"))
-    end_date = models.DateField(_("ngày bế giảng"), null=True, blank=True)
-    number = models.CharField(_("số giấy chứng nhận"), max_length=60, blank=True)
-    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
-    score = models.CharField(_("kết quả"), max_length=60, blank=True)
+    kind = models.CharField(_("class type"), max_length=16, choices=CertificateKind.choices)
+    class_name = models.CharField(_("class name"), max_length=255)
+    organiser = models.CharField(_("organiser"), max_length=255)
+    start_date = models.DateField(_("class start date"))
+    end_date = models.DateField(_("class end date"), null=True, blank=True)
+    number = models.CharField(_("certificate number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    score = models.CharField(_("result"), max_length=60, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("giấy chứng nhận học lớp")
-        verbose_name_plural = _("giấy chứng nhận học lớp")
+        verbose_name = _("training certificate")
+        verbose_name_plural = _("training certificates")
         ordering = ["dossier", "start_date"]
 
     @property
@@ -687,21 +689,21 @@ class Introducer(models.Model):
     """An official member who introduces the candidate (3-KNĐ), answerable for it (Art. 4 §2)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="introducers")
-    member = models.ForeignKey(PartyMember, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="+")
-    worked_together_since = models.DateField(_("cùng công tác từ ngày"))
-    assigned_on = models.DateField(_("ngày phân công"))
-    letter_on = models.DateField(_("ngày viết giấy giới thiệu (3-KNĐ)"), null=True, blank=True)
-    ended_on = models.DateField(_("ngày thôi giới thiệu"), null=True, blank=True)
-    end_reason = models.CharField(_("lý do thay"), max_length=255, blank=True)
+    member = models.ForeignKey(PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="+")
+    worked_together_since = models.DateField(_("worked together since"))
+    assigned_on = models.DateField(_("assigned on"))
+    letter_on = models.DateField(_("date of the introduction letter (3-KNĐ)"), null=True, blank=True)
+    ended_on = models.DateField(_("date introduction withdrawn"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for replacement"), max_length=255, blank=True)
     override_reason = models.TextField(
-        _("lý do chấp thuận ngoại lệ thời gian cùng công tác"), blank=True,
-        help_text=_("Chỉ dùng khi chi bộ phân công người thay thế; ghi rõ căn cứ."),
+        _("reason for the shared-work-period exception"), blank=True,
+        help_text=_("Only when the cell assigns a replacement; state the basis."),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("đảng viên giới thiệu")
-        verbose_name_plural = _("đảng viên giới thiệu")
+        verbose_name = _("introducer")
+        verbose_name_plural = _("introducers")
         ordering = ["dossier", "assigned_on", "id"]
 
     def __str__(self) -> str:
@@ -712,14 +714,14 @@ class Mentor(models.Model):
     """The official member assigned to help the candidate, and later the probationer."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="mentors")
-    member = models.ForeignKey(PartyMember, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="+")
-    assigned_on = models.DateField(_("ngày phân công"))
-    ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    member = models.ForeignKey(PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="+")
+    assigned_on = models.DateField(_("assigned on"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("đảng viên giúp đỡ")
-        verbose_name_plural = _("đảng viên giúp đỡ")
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
         ordering = ["dossier", "assigned_on", "id"]
 
     def __str__(self) -> str:
@@ -727,13 +729,13 @@ class Mentor(models.Model):
 
 
 class VerificationStatus(models.TextChoices):
-    PENDING = "pending", _("Đang thẩm tra")
-    CONCLUDED = "concluded", _("Đã kết luận")
+    PENDING = "pending", _("In progress")
+    CONCLUDED = "concluded", _("Concluded")
 
 
 class VerificationMethod(models.TextChoices):
-    LETTER = "letter", _("Gửi công văn")
-    IN_PERSON = "in_person", _("Cử người đi thẩm tra trực tiếp")
+    LETTER = "letter", _("Official letter")
+    IN_PERSON = "in_person", _("In-person verification visit")
 
 
 class Verification(models.Model):
@@ -741,23 +743,23 @@ class Verification(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="verifications")
     relative = models.ForeignKey(
-        Relative, verbose_name=_("người thân"), null=True, blank=True, on_delete=models.PROTECT,
-        help_text=_("Để trống: thẩm tra bản thân người vào Đảng."),
+        Relative, verbose_name=_("relative"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("Leave empty to verify the candidate themself."),
     )
     status = models.CharField(
-        _("tình trạng"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+        _("status"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
     )
-    method = models.CharField(_("hình thức"), max_length=12, choices=VerificationMethod.choices)
-    verifying_unit = models.CharField(_("đơn vị thẩm tra"), max_length=255)
-    sent_on = models.DateField(_("ngày gửi / đi thẩm tra"))
-    concluded_on = models.DateField(_("ngày kết luận"), null=True, blank=True)
-    conclusion = models.TextField(_("kết luận"), blank=True)
-    has_issue = models.BooleanField(_("có vấn đề cần xem xét"), default=False)
+    method = models.CharField(_("form"), max_length=12, choices=VerificationMethod.choices)
+    verifying_unit = models.CharField(_("verifying body"), max_length=255)
+    sent_on = models.DateField(_("date sent / visited"))
+    concluded_on = models.DateField(_("conclusion date"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    has_issue = models.BooleanField(_("has issues to consider"), default=False)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("thẩm tra lý lịch")
-        verbose_name_plural = _("thẩm tra lý lịch")
+        verbose_name = _("background verification")
+        verbose_name_plural = _("background verifications")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "relative"], name="verification_once_per_relative"),
             models.UniqueConstraint(
@@ -767,71 +769,71 @@ class Verification(models.Model):
 
 
 class OpinionStage(models.TextChoices):
-    ADMISSION = "admission", _("Trước kết nạp (5-KNĐ)")
-    PROBATION = "probation", _("Trong thời gian dự bị (12-KNĐ)")
+    ADMISSION = "admission", _("Before admission (5-KNĐ)")
+    PROBATION = "probation", _("During probation (12-KNĐ)")
 
 
 class OpinionSummary(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="opinions")
-    stage = models.CharField(_("giai đoạn"), max_length=12, choices=OpinionStage.choices)
-    date = models.DateField(_("ngày tổng hợp"))
-    workplace_opinion = models.TextField(_("ý kiến đoàn thể nơi sinh hoạt"))
-    residence_opinion = models.TextField(_("ý kiến chi ủy nơi cư trú"))
-    favourable = models.BooleanField(_("nhận xét tốt"), default=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=OpinionStage.choices)
+    date = models.DateField(_("summary date"))
+    workplace_opinion = models.TextField(_("opinion of the mass organisation the candidate belongs to"))
+    residence_opinion = models.TextField(_("opinion of the residence cell committee"))
+    favourable = models.BooleanField(_("favourable"), default=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("tổng hợp ý kiến nhận xét")
-        verbose_name_plural = _("tổng hợp ý kiến nhận xét")
+        verbose_name = _("opinion summary")
+        verbose_name_plural = _("opinion summaries")
 
 
 class VotePurpose(models.TextChoices):
-    BRANCH_ADMISSION = "branch_admission", _("Chi bộ xét đề nghị kết nạp")
-    GRASSROOTS_ADMISSION = "grassroots_admission", _("Đảng ủy cơ sở xét đề nghị kết nạp")
-    BRANCH_RECOGNITION = "branch_recognition", _("Chi bộ xét công nhận đảng viên chính thức")
-    GRASSROOTS_RECOGNITION = "grassroots_recognition", _("Đảng ủy cơ sở xét công nhận chính thức")
+    BRANCH_ADMISSION = "branch_admission", _("Branch vote proposing admission")
+    GRASSROOTS_ADMISSION = "grassroots_admission", _("Grassroots committee vote proposing admission")
+    BRANCH_RECOGNITION = "branch_recognition", _("Branch vote on recognition as official member")
+    GRASSROOTS_RECOGNITION = "grassroots_recognition", _("Grassroots committee vote on official recognition")
 
 
 class MeetingMode(models.TextChoices):
     """HD 03-HD/TW (pilot): online party meetings for special cells."""
 
-    IN_PERSON = "in_person", _("Trực tiếp")
-    ONLINE = "online", _("Trực tuyến")
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
 
 
 class Vote(models.Model):
     """A meeting's vote: the base of 2/3 is everyone eligible, not those present (Charter Art. 4 §3)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="votes")
-    purpose = models.CharField(_("nội dung"), max_length=24, choices=VotePurpose.choices)
-    meeting_date = models.DateField(_("ngày họp"))
+    purpose = models.CharField(_("purpose"), max_length=24, choices=VotePurpose.choices)
+    meeting_date = models.DateField(_("meeting date"))
     meeting_mode = models.CharField(
-        _("hình thức họp"), max_length=12, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON
+        _("meeting format"), max_length=12, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON
     )
-    eligible = models.PositiveIntegerField(_("tổng số có quyền biểu quyết"))
-    present = models.PositiveIntegerField(_("số có mặt"))
-    votes_for = models.PositiveIntegerField(_("số tán thành"))
-    votes_against = models.PositiveIntegerField(_("số không tán thành"))
-    abstain = models.PositiveIntegerField(_("số không biểu quyết"), default=0)
-    passed = models.BooleanField(_("đạt"), editable=False)
+    eligible = models.PositiveIntegerField(_("total eligible to vote"))
+    present = models.PositiveIntegerField(_("present"))
+    votes_for = models.PositiveIntegerField(_("in favour"))
+    votes_against = models.PositiveIntegerField(_("against"))
+    abstain = models.PositiveIntegerField(_("not voting"), default=0)
+    passed = models.BooleanField(_("passed"), editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
 
     class Meta:
-        verbose_name = _("biểu quyết")
-        verbose_name_plural = _("biểu quyết")
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         ordering = ["dossier", "meeting_date", "id"]
 
     def clean(self) -> None:
         errors = []
         if self.eligible == 0:
-            errors.append(_("Tổng số có quyền biểu quyết phải lớn hơn 0."))
+            errors.append(_("The number eligible to vote must be greater than 0."))
         if self.present > self.eligible:
-            errors.append(_("Số có mặt (%(p)s) không thể lớn hơn tổng số có quyền biểu quyết (%(e)s).")
+            errors.append(_("Present (%(p)s) cannot exceed the number eligible to vote (%(e)s).")
                           % {"p": self.present, "e": self.eligible})
         if self.votes_for + self.votes_against + self.abstain > self.present:
-            errors.append(_("Tổng số phiếu (%(t)s) không thể lớn hơn số có mặt (%(p)s).")
+            errors.append(_("Total votes cast (%(t)s) cannot exceed the number present (%(p)s).")
                           % {"t": self.votes_for + self.votes_against + self.abstain, "p": self.present})
         if errors:
             raise ValidationError(errors)
@@ -840,17 +842,17 @@ class Vote(models.Model):
 class ActKind(models.TextChoices):
     """Resolutions and decisions of the admission process, by their form number (domain.md §3.1)."""
 
-    YOUTH_UNION = "4-KNĐ", _("4-KNĐ: Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng")
-    TRADE_UNION = "4A-KNĐ", _("4A-KNĐ: Nghị quyết giới thiệu đoàn viên công đoàn ưu tú vào Đảng")
-    BRANCH_ADMISSION = "6-KNĐ", _("6-KNĐ: Nghị quyết chi bộ đề nghị kết nạp đảng viên")
-    SUB_COMMITTEE_ADMISSION = "7-KNĐ", _("7-KNĐ: Báo cáo của đảng ủy bộ phận thẩm định nghị quyết của chi bộ")
-    GRASSROOTS_ADMISSION = "8-KNĐ", _("8-KNĐ: Nghị quyết đảng ủy cơ sở đề nghị kết nạp đảng viên")
-    ADMISSION_DECISION = "9-KNĐ", _("9-KNĐ: Quyết định kết nạp đảng viên")
-    BRANCH_RECOGNITION = "13-KNĐ", _("13-KNĐ: Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức")
-    SUB_COMMITTEE_RECOGNITION = "14-KNĐ", _("14-KNĐ: Báo cáo của đảng ủy bộ phận thẩm định công nhận chính thức")
-    GRASSROOTS_RECOGNITION = "15-KNĐ", _("15-KNĐ: Nghị quyết đảng ủy cơ sở đề nghị công nhận chính thức")
-    RECOGNITION_DECISION = "16-KNĐ", _("16-KNĐ: Quyết định công nhận đảng viên chính thức")
-    REMOVAL_DECISION = "XT", _("Quyết định xóa tên trong danh sách đảng viên dự bị")
+    YOUTH_UNION = "4-KNĐ", _("4-KNĐ: Resolution introducing an outstanding Youth Union member to the Party")
+    TRADE_UNION = "4A-KNĐ", _("4A-KNĐ: Resolution introducing an outstanding Trade Union member to the Party")
+    BRANCH_ADMISSION = "6-KNĐ", _("6-KNĐ: Cell resolution proposing admission")
+    SUB_COMMITTEE_ADMISSION = "7-KNĐ", _("7-KNĐ: Sub-committee report appraising the cell resolution")
+    GRASSROOTS_ADMISSION = "8-KNĐ", _("8-KNĐ: Grassroots committee resolution proposing admission")
+    ADMISSION_DECISION = "9-KNĐ", _("9-KNĐ: Admission decision")
+    BRANCH_RECOGNITION = "13-KNĐ", _("13-KNĐ: Cell resolution proposing recognition as official member")
+    SUB_COMMITTEE_RECOGNITION = "14-KNĐ", _("14-KNĐ: Sub-committee report appraising official recognition")
+    GRASSROOTS_RECOGNITION = "15-KNĐ", _("15-KNĐ: Grassroots committee resolution proposing official recognition")
+    RECOGNITION_DECISION = "16-KNĐ", _("16-KNĐ: Decision recognising official membership")
+    REMOVAL_DECISION = "XT", _("Decision removing from the probationary members list")
 
 
 UNION_RESOLUTION_KINDS = [ActKind.YOUTH_UNION, ActKind.TRADE_UNION]
@@ -866,21 +868,21 @@ class PartyAct(models.Model):
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="acts")
-    kind = models.CharField(_("loại"), max_length=8, choices=ActKind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=ActKind.choices)
     vote = models.OneToOneField(
         Vote, null=True, blank=True, on_delete=models.PROTECT, related_name="act", editable=False
     )
-    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
-    number = models.CharField(_("số"), max_length=60, blank=True)
-    date = models.DateField(_("ngày"))
-    signer = models.CharField(_("người ký"), max_length=120)
-    approved = models.BooleanField(_("đồng ý"), default=True)
-    reason = models.TextField(_("lý do"), blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=255)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    date = models.DateField(_("date"))
+    signer = models.CharField(_("signed by"), max_length=120)
+    approved = models.BooleanField(_("approved"), default=True)
+    reason = models.TextField(_("reason"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("nghị quyết, quyết định")
-        verbose_name_plural = _("nghị quyết, quyết định")
+        verbose_name = _("resolution or decision")
+        verbose_name_plural = _("resolutions and decisions")
         ordering = ["dossier", "date", "id"]
         indexes = [models.Index(fields=["kind", "date"], name="act_kind_date")]
 
@@ -903,8 +905,8 @@ class Resolution(PartyAct):
 
     class Meta:
         proxy = True
-        verbose_name = _("nghị quyết")
-        verbose_name_plural = _("nghị quyết")
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
 
 
 class UnionResolution(PartyAct):
@@ -914,8 +916,8 @@ class UnionResolution(PartyAct):
 
     class Meta:
         proxy = True
-        verbose_name = _("nghị quyết giới thiệu của BCH Đoàn / Công đoàn cơ sở")
-        verbose_name_plural = _("nghị quyết giới thiệu của BCH Đoàn / Công đoàn cơ sở")
+        verbose_name = _("introduction resolution of the grassroots Youth Union / Trade Union committee")
+        verbose_name_plural = _("introduction resolutions of the grassroots Youth Union / Trade Union committee")
 
 
 class Decision(PartyAct):
@@ -923,42 +925,42 @@ class Decision(PartyAct):
 
     class Meta:
         proxy = True
-        verbose_name = _("quyết định")
-        verbose_name_plural = _("quyết định")
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
 
 class Ceremony(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="ceremony")
-    date = models.DateField(_("ngày tổ chức lễ kết nạp"))
-    place = models.CharField(_("địa điểm"), max_length=255)
-    chaired_by = models.CharField(_("chủ trì"), max_length=120)
+    date = models.DateField(_("date of the admission ceremony"))
+    place = models.CharField(_("venue"), max_length=255)
+    chaired_by = models.CharField(_("presided by"), max_length=120)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("lễ kết nạp")
-        verbose_name_plural = _("lễ kết nạp")
+        verbose_name = _("admission ceremony")
+        verbose_name_plural = _("admission ceremonies")
 
 
 class ProgressStage(models.TextChoices):
-    CANDIDATE = "candidate", _("Trước kết nạp (nhận xét quần chúng)")
-    PROBATION = "probation", _("Trong thời gian dự bị")
-    FINAL = "final", _("Nhận xét đảng viên dự bị (11-KNĐ)")
+    CANDIDATE = "candidate", _("Before admission (candidate review)")
+    PROBATION = "probation", _("During probation")
+    FINAL = "final", _("Probationary member review (11-KNĐ)")
 
 
 class ProgressReport(models.Model):
     """The mentor's periodic evaluation; the FINAL one is the 11-KNĐ report for recognition."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="progress_reports")
-    mentor = models.ForeignKey(PartyMember, verbose_name=_("đảng viên giúp đỡ"), on_delete=models.PROTECT, related_name="+")
-    stage = models.CharField(_("giai đoạn"), max_length=12, choices=ProgressStage.choices)
-    period_start = models.DateField(_("từ ngày"))
-    period_end = models.DateField(_("đến ngày"))
-    content = models.TextField(_("nội dung nhận xét"))
+    mentor = models.ForeignKey(PartyMember, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(_("stage"), max_length=12, choices=ProgressStage.choices)
+    period_start = models.DateField(_("from date"))
+    period_end = models.DateField(_("to date"))
+    content = models.TextField(_("review content"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("nhận xét định kỳ")
-        verbose_name_plural = _("nhận xét định kỳ")
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         ordering = ["dossier", "period_end", "id"]
 
 
@@ -966,11 +968,11 @@ class SelfReview(models.Model):
     """10-KNĐ, written after the 12 months of probation (HD 01-HD/TW 4.2)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="self_reviews")
-    date = models.DateField(_("ngày viết"))
-    strengths = models.TextField(_("ưu điểm"))
-    weaknesses = models.TextField(_("khuyết điểm"))
+    date = models.DateField(_("date written"))
+    strengths = models.TextField(_("strengths"))
+    weaknesses = models.TextField(_("shortcomings"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("bản tự kiểm điểm")
-        verbose_name_plural = _("bản tự kiểm điểm")
+        verbose_name = _("self-review")
+        verbose_name_plural = _("self-reviews")

@@ -44,7 +44,7 @@ def age_in_months(birth_date: dt.date, on_date: dt.date) -> int:
 
 
 def describe_age(months: int) -> str:
-    return _("%(years)d tuổi %(months)d tháng") % {"years": months // 12, "months": months % 12}
+    return _("%(years)d years %(months)d months") % {"years": months // 12, "months": months % 12}
 
 
 # --- Eligibility (shared/domain.md §1) -------------------------------------------------------
@@ -59,14 +59,12 @@ def age_refusal(*, birth_date: dt.date, on_date: dt.date, over_sixty_case: bool 
     months = age_in_months(birth_date, on_date)
     if birth_date + relativedelta(years=MIN_AGE_YEARS) > on_date:
         return _(
-            "Chưa đủ 18 tuổi (tính theo tháng) tại ngày chi bộ xét kết nạp %(date)s: "
-            "mới %(age)s (%(reg)s, điểm 1.1.1)."
+            "Under 18 (counted in months) on the branch vote date %(date)s: only %(age)s (%(reg)s, point 1.1.1)."
         ) % {"date": vn_date(on_date), "age": describe_age(months), "reg": regulation()}
     if on_date > birth_date + relativedelta(years=MAX_AGE_YEARS) and not over_sixty_case:
         return _(
-            "Quá 60 tuổi tại ngày chi bộ xét kết nạp %(date)s (%(age)s). Chỉ được xét khi hồ sơ được "
-            "đánh dấu là trường hợp trên 60 tuổi và có văn bản đồng ý của Ban Thường vụ tỉnh ủy "
-            "(%(reg)s, điểm 1.1.2)."
+            "Over 60 on the branch vote date %(date)s (%(age)s). Only considered if the dossier is marked as an "
+            "over-60 case and has the written consent of the provincial standing committee (%(reg)s, point 1.1.2)."
         ) % {"date": vn_date(on_date), "age": describe_age(months), "reg": regulation()}
     return None
 
@@ -78,8 +76,8 @@ def over_sixty_approval_refusal(
     written agreement before the admission decision is issued."""
     if vote_date > birth_date + relativedelta(years=MAX_AGE_YEARS) and not approval_ref.strip():
         return _(
-            "Người vào Đảng trên 60 tuổi: phải có văn bản đồng ý của Ban Thường vụ tỉnh ủy trước khi "
-            "ra quyết định kết nạp (%(reg)s, điểm 1.1.2)."
+            "Candidate over 60: the provincial standing committee's written consent is required before the admission "
+            "decision (%(reg)s, point 1.1.2)."
         ) % {"reg": regulation()}
     return None
 
@@ -96,8 +94,8 @@ def education_refusal(*, general_education: str, exception: str) -> str | None:
     if general_education == GeneralEducation.LITERATE and exception == EducationException.VILLAGE_ELDER:
         return None
     return _(
-        "Trình độ học vấn chưa đạt: cần tốt nghiệp trung học cơ sở trở lên, trừ các trường hợp ngoại lệ "
-        "ở vùng khó khăn (%(reg)s, điểm 1.2)."
+        "Education level not met: lower secondary school or higher is required, except in disadvantaged areas "
+        "(%(reg)s, point 1.2)."
     ) % {"reg": regulation()}
 
 
@@ -115,27 +113,27 @@ def readmission_refusal(
         return None
     if leave_reason in NEVER_READMIT:
         return _(
-            "Không xem xét kết nạp lại người đã ra khỏi Đảng vì lý do: %(reason)s (%(reg)s, điểm 3.5.1)."
+            "No re-admission for someone who left the Party for this reason: %(reason)s (%(reg)s, point 3.5.1)."
         ) % {"reason": LeaveReason(leave_reason).label, "reg": regulation()}
     if leave_reason == LeaveReason.LESS_SERIOUS_CRIME:
         months = int(rule("READMISSION_CONVICTION_WAIT_MONTHS"))
         if record_expunged_on is None:
-            return _("Người bị kết án phải được xóa án tích trước khi xem xét kết nạp lại.")
+            return _("A convicted person must have the criminal record expunged before re-admission is considered.")
         earliest = record_expunged_on + relativedelta(months=months)
         if on_date < earliest:
             return _(
-                "Chưa đủ %(months)d tháng kể từ ngày được xóa án tích (%(since)s): sớm nhất %(earliest)s "
-                "(%(reg)s, điểm 3.5.1)."
+                "Less than %(months)d months since the criminal record was expunged (%(since)s): %(earliest)s at the "
+                "earliest (%(reg)s, point 3.5.1)."
             ) % {"months": months, "since": vn_date(record_expunged_on), "earliest": vn_date(earliest),
                  "reg": regulation()}
     months = int(rule("READMISSION_WAIT_MONTHS"))
     if left_party_on is None:
-        return _("Người đã từng là đảng viên phải có ngày ra khỏi Đảng.")
+        return _("A former Party member must have a date of leaving the Party.")
     earliest = left_party_on + relativedelta(months=months)
     if on_date < earliest:
         return _(
-            "Chưa đủ %(months)d tháng kể từ ngày ra khỏi Đảng (%(since)s): sớm nhất %(earliest)s "
-            "(%(reg)s, điểm 3.5.1)."
+            "Less than %(months)d months since leaving the Party (%(since)s): %(earliest)s at the earliest (%(reg)s, "
+            "point 3.5.1)."
         ) % {"months": months, "since": vn_date(left_party_on), "earliest": vn_date(earliest),
              "reg": regulation()}
     return None
@@ -156,15 +154,15 @@ def certificate_expiry(issued_on: dt.date) -> dt.date:
 def certificate_refusal(*, issued_on: dt.date | None, on_date: dt.date) -> str | None:
     """[R] The party-awareness certificate must be held and still valid on the branch vote date."""
     if issued_on is None:
-        return _("Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng.")
+        return _("No Party awareness class certificate yet.")
     if issued_on > on_date:
-        return _("Giấy chứng nhận cấp ngày %(issued)s, sau ngày xét %(date)s.") % {
+        return _("The certificate was issued on %(issued)s, after the vote date %(date)s.") % {
             "issued": vn_date(issued_on), "date": vn_date(on_date)}
     expiry = certificate_expiry(issued_on)
     if on_date > expiry:
         return _(
-            "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng cấp ngày %(issued)s đã hết hạn ngày "
-            "%(expiry)s (giá trị %(years)s năm); cần học lại trước khi chi bộ xét."
+            "The Party awareness class certificate issued on %(issued)s expired on %(expiry)s (valid %(years)s "
+            "years); the class must be retaken before the branch vote."
         ) % {"issued": vn_date(issued_on), "expiry": vn_date(expiry),
              "years": rule("CERTIFICATE_VALID_YEARS")}
     return None
@@ -184,14 +182,14 @@ def introducer_refusal(*, introducer: IntroducerFacts, on_date: dt.date) -> str 
     year; a probationary member cannot introduce. A replacement assigned by the branch may be
     accepted with a written justification (the waiver is not confirmed, so it is recorded)."""
     if not introducer.is_active_member or introducer.official_since is None or introducer.official_since > on_date:
-        return _("Đồng chí %(name)s chưa là đảng viên chính thức tại ngày %(date)s nên không thể giới thiệu.") % {
+        return _("Comrade %(name)s is not an official member on %(date)s and so cannot introduce.") % {
             "name": introducer.name, "date": vn_date(on_date)}
     months = int(rule("INTRODUCER_MIN_MONTHS"))
     earliest = introducer.worked_together_since + relativedelta(months=months)
     if on_date < earliest and not introducer.override_reason.strip():
         return _(
-            "Đồng chí %(name)s mới cùng công tác với người vào Đảng từ %(since)s, chưa đủ %(months)d tháng "
-            "tại ngày %(date)s (Điều lệ Đảng, Điều 4)."
+            "Comrade %(name)s has worked with the candidate only since %(since)s, less than %(months)d months on "
+            "%(date)s (Party Charter, Article 4)."
         ) % {"name": introducer.name, "since": vn_date(introducer.worked_together_since),
              "months": months, "date": vn_date(on_date)}
     return None
@@ -207,13 +205,16 @@ def introducers_refusals(
     needed = 1 if has_union_resolution else 2
     if len(introducers) < needed:
         if has_union_resolution:
-            reasons.append(_("Cần 1 đảng viên chính thức giới thiệu cùng nghị quyết của BCH Đoàn / Công đoàn cơ sở."))
+            reasons.append(_(
+                "One official member must introduce, together with the resolution of the grassroots "
+                "Youth Union / Trade Union committee."
+            ))
         else:
             reasons.append(ngettext(
-                "Cần 2 đảng viên chính thức giới thiệu (hoặc nghị quyết của BCH Đoàn / Công đoàn cơ sở "
-                "và 1 đảng viên); hiện có %(n)d người.",
-                "Cần 2 đảng viên chính thức giới thiệu (hoặc nghị quyết của BCH Đoàn / Công đoàn cơ sở "
-                "và 1 đảng viên); hiện có %(n)d người.",
+                "Two official members must introduce (or the resolution of the grassroots Youth Union / Trade Union "
+                "committee and one member); currently %(n)d introducer.",
+                "Two official members must introduce (or the resolution of the grassroots Youth Union / Trade Union "
+                "committee and one member); currently %(n)d introducers.",
                 len(introducers),
             ) % {"n": len(introducers)})
     return reasons
@@ -224,7 +225,7 @@ def verification_refusals(*, required: Iterable[str], concluded: Iterable[str]) 
     spouse, adult children) verified and concluded before the 2-KNĐ is certified."""
     done = set(concluded)
     return [
-        _("Chưa có kết luận thẩm tra lý lịch: %(who)s.") % {"who": who}
+        _("Background verification not concluded: %(who)s.") % {"who": who}
         for who in required if who not in done
     ]
 
@@ -240,7 +241,7 @@ def vote_refusal(*, votes_for: int, eligible: int, body: str) -> str | None:
         return None
     needed = -(-eligible * 2 // 3)
     return _(
-        "%(body)s: %(for)d/%(eligible)d tán thành, chưa đạt 2/3 (cần ít nhất %(needed)d)."
+        "%(body)s: %(for)d/%(eligible)d in favour, short of 2/3 (at least %(needed)d needed)."
     ) % {"body": body, "for": votes_for, "eligible": eligible, "needed": needed}
 
 
@@ -249,12 +250,12 @@ def vote_counts_refusal(
 ) -> str | None:
     """The counts of a meeting must be possible before any rule reads them."""
     if eligible <= 0:
-        return _("Tổng số có quyền biểu quyết phải lớn hơn 0.")
+        return _("The number eligible to vote must be greater than 0.")
     if present > eligible:
-        return _("Số có mặt (%(p)d) không thể lớn hơn tổng số có quyền biểu quyết (%(e)d).") % {
+        return _("Present (%(p)d) cannot exceed the number eligible to vote (%(e)d).") % {
             "p": present, "e": eligible}
     if votes_for + votes_against + abstain > present:
-        return _("Tổng số phiếu (%(t)d) không thể lớn hơn số có mặt (%(p)d).") % {
+        return _("Total votes cast (%(t)d) cannot exceed the number present (%(p)d).") % {
             "t": votes_for + votes_against + abstain, "p": present}
     return None
 
@@ -280,13 +281,13 @@ def ceremony_refusal(*, decision_date: dt.date, ceremony_date: dt.date, late_app
     """232-QĐ/TW 4.1: after the decision; later than 30 working days only with the directly higher
     committee's agreement, reported by the branch."""
     if ceremony_date < decision_date:
-        return _("Ngày lễ kết nạp (%(c)s) không thể trước ngày quyết định kết nạp (%(d)s).") % {
+        return _("The admission ceremony date (%(c)s) cannot be before the admission decision date (%(d)s).") % {
             "c": vn_date(ceremony_date), "d": vn_date(decision_date)}
     deadline = ceremony_deadline(decision_date=decision_date)
     if ceremony_date > deadline and not late_approval_ref.strip():
         return _(
-            "Lễ kết nạp quá hạn 30 ngày làm việc (hạn %(deadline)s): chi bộ phải báo cáo và có văn bản "
-            "đồng ý của cấp ủy cấp trên trực tiếp (%(reg)s, điểm 4.1)."
+            "The admission ceremony is more than 30 working days late (deadline %(deadline)s): the cell must report "
+            "and obtain the written consent of the directly higher committee (%(reg)s, point 4.1)."
         ) % {"deadline": vn_date(deadline), "reg": regulation()}
     return None
 
@@ -303,7 +304,7 @@ def probation_over_refusal(*, ceremony_date: dt.date, on_date: dt.date, what: st
     """Charter Art. 5: the branch reviews only after the 12 months of probation have ended."""
     end = official_date(ceremony_date)
     if on_date < end:
-        return _("%(what)s chỉ được thực hiện khi hết 12 tháng dự bị (từ %(end)s).") % {
+        return _("%(what)s is only possible once the 12 months of probation are over (from %(end)s).") % {
             "what": what, "end": vn_date(end)}
     return None
 

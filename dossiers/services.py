@@ -62,12 +62,13 @@ class RuleViolation(Exception):
 
 def _lock(dossier: Dossier) -> Dossier:
     """The dossier row, locked for this transaction; refused if its state moved under the caller."""
-    locked = Dossier.objects.select_for_update().select_related("candidate", "cell", "cell__parent").get(
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("candidate", "cell", "cell__parent").get(
         pk=dossier.pk
     )
     if locked.state != dossier.state:
         raise RuleViolation(_(
-            "Hồ sơ vừa được người khác cập nhật (nay ở trạng thái «%(state)s»). Vui lòng tải lại trang."
+            "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
         ) % {"state": locked.get_state_display()})
     return locked
 
@@ -103,7 +104,7 @@ def _validation_messages(exc: ValidationError) -> list[str]:
 
 def _not_future(day: dt.date, what: str) -> str | None:
     if day > timezone.localdate():
-        return _("%(what)s không thể là ngày trong tương lai.") % {"what": what}
+        return _("%(what)s cannot be in the future.") % {"what": what}
     return None
 
 
@@ -129,7 +130,7 @@ def _transition(dossier: Dossier, name: str) -> None:
         getattr(dossier, name)()
         dossier.save()
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
-        raise RuleViolation(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang.")) from exc
+        raise RuleViolation(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
 
 
 def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeting_mode: str, eligible: int,
@@ -167,13 +168,13 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
     with transaction.atomic():
         reasons = []
         if cell.level != OrgLevel.CELL:
-            reasons.append(_("Hồ sơ phải thuộc một chi bộ."))
+            reasons.append(_("The dossier must belong to a cell."))
         if Dossier.objects.filter(candidate=candidate, state__in=[s for s in State if s not in {
                 State.RECOGNIZED, State.REJECTED, State.WITHDRAWN, State.REMOVED}]).exists():
-            reasons.append(_("Quần chúng này đang có một hồ sơ chưa kết thúc."))
+            reasons.append(_("This candidate already has an open dossier."))
         if Dossier.objects.filter(candidate=candidate, state=State.RECOGNIZED).exists():
-            reasons.append(_("Quần chúng này đã là đảng viên chính thức."))
-        if refusal := _not_future(spotted_on, _("Ngày đưa vào danh sách nguồn")):
+            reasons.append(_("This candidate is already an official member."))
+        if refusal := _not_future(spotted_on, _("Date added to the source list")):
             reasons.append(refusal)
         if candidate.former_member and candidate.leave_reason:
             if refusal := rules.readmission_refusal(
@@ -198,11 +199,11 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
     with transaction.atomic():
         d = _lock(dossier)
         if not d.is_open:
-            raise RuleViolation(_("Hồ sơ đã kết thúc, không sửa được."))
+            raise RuleViolation(_("The dossier is closed and cannot be edited."))
         changed = {}
         for name, value in fields.items():
             if name not in allowed:
-                raise RuleViolation(_("Trường «%(name)s» không sửa được ở đây.") % {"name": name})
+                raise RuleViolation(_("Field “%(name)s” cannot be edited here.") % {"name": name})
             if getattr(d, name) != value:
                 changed[name] = value
                 setattr(d, name, value)
@@ -235,12 +236,12 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        _require(d, "complete_training", issued_on, _not_future(issued_on, _("Ngày cấp giấy chứng nhận")))
+        _require(d, "complete_training", issued_on, _not_future(issued_on, _("Certificate issue date")))
         cert = gates.certificate(d, CertificateKind.AWARENESS)
         if issued_on < cert.start_date:
-            raise RuleViolation(_("Ngày cấp giấy chứng nhận không thể trước ngày khai giảng lớp học."))
+            raise RuleViolation(_("The certificate issue date cannot be before the class start date."))
         if not number.strip():
-            raise RuleViolation(_("Cần nhập số giấy chứng nhận."))
+            raise RuleViolation(_("Enter the certificate number."))
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
         _save(cert)
         _transition(d, "complete_training")
@@ -254,7 +255,7 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
 
 def _official_member_refusal(member: PartyMember, on: dt.date) -> str | None:
     if not member.is_official_on(on):
-        return _("Đồng chí %(name)s không phải đảng viên chính thức.") % {"name": member.full_name}
+        return _("Comrade %(name)s is not an official member.") % {"name": member.full_name}
     return None
 
 
@@ -265,10 +266,10 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
     with transaction.atomic():
         d = _lock(dossier)
         _require(d, "assign_mentor", assigned_on, _official_member_refusal(member, assigned_on),
-                 _not_future(assigned_on, _("Ngày phân công")))
+                 _not_future(assigned_on, _("Assignment date")))
         for current in gates.active_mentors(d):
             if current.member_id == member.pk:
-                raise RuleViolation(_("Đồng chí %(name)s đang được phân công giúp đỡ.") % {
+                raise RuleViolation(_("Comrade %(name)s is already assigned as mentor.") % {
                     "name": member.full_name})
             current.ended_on = assigned_on
             _save(current)
@@ -283,15 +284,15 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
     the branch vote date, so a shorter period is a warning now and a refusal at the vote."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_official_member_refusal(member, assigned_on), _not_future(assigned_on, _("Ngày phân công"))]
+        reasons = [_official_member_refusal(member, assigned_on), _not_future(assigned_on, _("Assignment date"))]
         if worked_together_since > assigned_on:
-            reasons.append(_("Ngày bắt đầu cùng công tác không thể sau ngày phân công."))
+            reasons.append(_("The date of starting to work together cannot be after the assignment date."))
         active = gates.active_introducers(d)
         if any(i.member_id == member.pk for i in active):
-            reasons.append(_("Đồng chí %(name)s đã là người giới thiệu.") % {"name": member.full_name})
+            reasons.append(_("Comrade %(name)s is already an introducer.") % {"name": member.full_name})
         needed = 1 if gates.has_union_resolution(d) else 2
         if len(active) >= needed:
-            reasons.append(_("Đã đủ %(n)d người giới thiệu; muốn thay, hãy cho một người thôi giới thiệu trước.") % {
+            reasons.append(_("There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
                 "n": needed})
         _require(d, "assign_introducer", assigned_on, *reasons)
         introducer = _save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
@@ -307,11 +308,11 @@ def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, e
     with transaction.atomic():
         d = _lock(dossier)
         if d.state not in (State.TRAINING, State.MENTORING, State.BRANCH_VOTE):
-            raise RuleViolation(_("Không thay người giới thiệu ở trạng thái «%(s)s».") % {"s": d.get_state_display()})
+            raise RuleViolation(_("Introducers cannot be replaced in state “%(s)s”.") % {"s": d.get_state_display()})
         if introducer.dossier_id != d.pk or introducer.ended_on:
-            raise RuleViolation(_("Người giới thiệu này không còn trong hồ sơ."))
+            raise RuleViolation(_("This introducer is no longer on the dossier."))
         if not reason.strip():
-            raise RuleViolation(_("Cần ghi lý do thôi giới thiệu."))
+            raise RuleViolation(_("Give the reason for withdrawing the introduction."))
         introducer.ended_on, introducer.end_reason = ended_on, reason
         _save(introducer)
         _record(d, actor, "end_introducer", d.state, note, introducer=introducer, reason=reason)
@@ -324,11 +325,11 @@ def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issue
     resolution replaces one introducer."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(date, _("Ngày nghị quyết"))]
+        reasons = [_not_future(date, _("Resolution date"))]
         if kind not in (ActKind.YOUTH_UNION, ActKind.TRADE_UNION):
-            reasons.append(_("Loại nghị quyết không hợp lệ."))
+            reasons.append(_("Invalid resolution type."))
         if gates.has_union_resolution(d):
-            reasons.append(_("Hồ sơ đã có nghị quyết giới thiệu của Đoàn / Công đoàn."))
+            reasons.append(_("The dossier already has a Youth Union / Trade Union introduction resolution."))
         _require(d, "record_union_resolution", date, *reasons)
         act = _act(d, kind, issuer=issuer, number=number, date=date, signer=signer)
         _record(d, actor, "record_union_resolution", d.state, note, act=act, kind=kind, number=number)
@@ -352,11 +353,11 @@ def _set_date(step: str, field_name: str, what: str):
 
 
 dossier_record_application = _set_date(
-    "record_application", "application_received_on", _("Ngày nhận đơn xin vào Đảng"))
+    "record_application", "application_received_on", _("Application receipt date"))
 dossier_record_personal_history = _set_date(
-    "record_personal_history", "history_received_on", _("Ngày nhận lý lịch"))
+    "record_personal_history", "history_received_on", _("Personal history receipt date"))
 dossier_certify_personal_history = _set_date(
-    "certify_personal_history", "history_certified_on", _("Ngày chứng nhận lý lịch"))
+    "certify_personal_history", "history_certified_on", _("Personal history certification date"))
 
 
 def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | None, method: str,
@@ -364,11 +365,11 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
     """HD 01-HD/TW 3.3: the grassroots committee verifies the candidate and each relative."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(sent_on, _("Ngày thẩm tra"))]
+        reasons = [_not_future(sent_on, _("Verification date"))]
         if relative is not None and relative.candidate_id != d.candidate_id:
-            reasons.append(_("Người thân không thuộc quần chúng của hồ sơ này."))
+            reasons.append(_("This relative does not belong to the candidate of this dossier."))
         if any(v.relative_id == (relative.pk if relative else None) for v in d.verifications.all()):
-            reasons.append(_("Đã có thẩm tra cho người này."))
+            reasons.append(_("A verification already exists for this person."))
         _require(d, "start_verification", sent_on, *reasons)
         v = _save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
                                sent_on=sent_on))
@@ -382,15 +383,15 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
                                   note: str = "") -> Dossier:
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(concluded_on, _("Ngày kết luận"))]
+        reasons = [_not_future(concluded_on, _("Conclusion date"))]
         if verification.dossier_id != d.pk:
-            reasons.append(_("Thẩm tra không thuộc hồ sơ này."))
+            reasons.append(_("The verification does not belong to this dossier."))
         elif verification.status == VerificationStatus.CONCLUDED:
-            reasons.append(_("Thẩm tra này đã có kết luận."))
+            reasons.append(_("This verification is already concluded."))
         elif concluded_on < verification.sent_on:
-            reasons.append(_("Ngày kết luận không thể trước ngày thẩm tra."))
+            reasons.append(_("The conclusion date cannot be before the verification date."))
         if not conclusion.strip():
-            reasons.append(_("Cần ghi nội dung kết luận."))
+            reasons.append(_("Enter the conclusion."))
         _require(d, "conclude_verification", concluded_on, *reasons)
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
@@ -404,7 +405,7 @@ def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace
     """5-KNĐ before admission, 12-KNĐ during probation: the stage follows the dossier's state."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_opinions", date, _not_future(date, _("Ngày tổng hợp")))
+        _require(d, "record_opinions", date, _not_future(date, _("Summary date")))
         stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
         o = _save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
                                  residence_opinion=residence_opinion, favourable=favourable))
@@ -418,13 +419,13 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
     """The assigned member's monthly/quarterly evaluation (reference 001); `final` is the 11-KNĐ."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(period_end, _("Ngày nhận xét"))]
+        reasons = [_not_future(period_end, _("Review date"))]
         if period_end < period_start:
-            reasons.append(_("Kỳ nhận xét: ngày kết thúc không thể trước ngày bắt đầu."))
+            reasons.append(_("Review period: the end date cannot be before the start date."))
         if not any(m.member_id == mentor.pk for m in d.mentors.all()):
-            reasons.append(_("Đồng chí %(name)s không được phân công giúp đỡ hồ sơ này.") % {"name": mentor.full_name})
+            reasons.append(_("Comrade %(name)s is not assigned to mentor this dossier.") % {"name": mentor.full_name})
         if final and d.state != State.PROBATION:
-            reasons.append(_("Bản nhận xét đảng viên dự bị (11-KNĐ) chỉ có trong thời gian dự bị."))
+            reasons.append(_("The probationary member review (11-KNĐ) exists only during probation."))
         _require(d, "record_progress_report", period_end, *reasons)
         stage = (ProgressStage.FINAL if final else ProgressStage.PROBATION) if d.state == State.PROBATION \
             else ProgressStage.CANDIDATE
@@ -457,19 +458,19 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Ngày họp chi bộ")))
+        _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_ADMISSION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
                      abstain=abstain)
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Cần ghi người ký nghị quyết (bí thư chi bộ)."))
+                raise RuleViolation(_("Enter who signed the resolution (cell secretary)."))
             act = _act(d, ActKind.BRANCH_ADMISSION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             _transition(d, "pass_branch_vote")
             _record(d, actor, "record_branch_vote", from_state, note, vote=vote, act=act, passed=True)
         else:
-            reason = rules.vote_refusal(votes_for=votes_for, eligible=eligible, body=_("Chi bộ biểu quyết"))
+            reason = rules.vote_refusal(votes_for=votes_for, eligible=eligible, body=_("Cell vote"))
             d.closing_reason = reason
             _transition(d, "reject")
             _record(d, actor, "record_branch_vote", from_state, note or reason, vote=vote, passed=False)
@@ -481,9 +482,9 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
     """QĐ 232 1.1.2: the provincial standing committee's written agreement for a candidate over 60."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(date, _("Ngày văn bản"))]
+        reasons = [_not_future(date, _("Document date"))]
         if not reference.strip():
-            reasons.append(_("Cần ghi số, ký hiệu văn bản đồng ý."))
+            reasons.append(_("Enter the number and reference of the written consent."))
         _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
         _save(d)
@@ -498,9 +499,9 @@ def _sub_committee_report(step: str, kind: str):
     def service(*, dossier: Dossier, actor, number: str, date: dt.date, signer: str, note: str = "") -> Dossier:
         with transaction.atomic():
             d = _lock(dossier)
-            reasons = [_not_future(date, _("Ngày báo cáo"))]
+            reasons = [_not_future(date, _("Report date"))]
             if not gates.under_sub_committee(d):
-                reasons.append(_("Chi bộ không trực thuộc đảng ủy bộ phận."))
+                reasons.append(_("The cell is not under a sub-committee."))
             _require(d, step, date, *reasons)
             act = _act(d, kind, issuer=d.cell.parent.name, number=number, date=date, signer=signer)
             _record(d, actor, step, d.state, note, act=act, number=number)
@@ -522,7 +523,7 @@ def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | Non
         return eligible
     grassroots = dossier.cell.grassroots()
     if grassroots is None or not grassroots.committee_members:
-        raise RuleViolation(_("Chưa rõ số cấp ủy viên của đảng ủy cơ sở để tính 2/3."))
+        raise RuleViolation(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
     return grassroots.committee_members
 
 
@@ -536,9 +537,9 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
         d = _lock(dossier)
         from_state = d.state
         branch = gates.last_act(d, ActKind.BRANCH_ADMISSION)
-        reasons = [_not_future(meeting_date, _("Ngày họp đảng ủy"))]
+        reasons = [_not_future(meeting_date, _("Committee meeting date"))]
         if branch and meeting_date < branch.date:
-            reasons.append(_("Đảng ủy không thể họp trước ngày chi bộ ra nghị quyết (%(d)s).") % {
+            reasons.append(_("The committee cannot meet before the date of the cell resolution (%(d)s).") % {
                 "d": rules.vn_date(branch.date)})
         _require(d, "record_grassroots_admission", meeting_date, *reasons)
         base = _committee_vote(d, meeting_date, eligible)
@@ -547,12 +548,12 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
                      abstain=abstain)
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Cần ghi người ký nghị quyết."))
+                raise RuleViolation(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_ADMISSION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
             _record(d, actor, "record_grassroots_admission", from_state, note, vote=vote, act=act, passed=True)
         else:
-            reason = rules.vote_refusal(votes_for=votes_for, eligible=base, body=_("Đảng ủy cơ sở biểu quyết"))
+            reason = rules.vote_refusal(votes_for=votes_for, eligible=base, body=_("Grassroots committee vote"))
             d.closing_reason = reason
             _transition(d, "reject")
             _record(d, actor, "record_grassroots_admission", from_state, note or reason, vote=vote, passed=False)
@@ -566,14 +567,14 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        reasons = [_not_future(date, _("Ngày quyết định"))]
+        reasons = [_not_future(date, _("Decision date"))]
         grassroots = gates.last_act(d, ActKind.GRASSROOTS_ADMISSION)
         if grassroots and date < grassroots.date:
-            reasons.append(_("Ngày quyết định không thể trước ngày nghị quyết của đảng ủy cơ sở."))
+            reasons.append(_("The decision date cannot be before the grassroots committee resolution."))
         if not approved and not reason.strip():
-            reasons.append(_("Không đồng ý kết nạp thì phải ghi rõ lý do để thông báo cho chi bộ."))
+            reasons.append(_("If admission is refused, state the reason so the cell can be informed."))
         if approved and not number.strip():
-            reasons.append(_("Cần ghi số quyết định kết nạp."))
+            reasons.append(_("Enter the admission decision number."))
         verdict = _require(d, "decide_admission", date, *reasons)
         act = _act(d, ActKind.ADMISSION_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    approved=approved, reason=reason)
@@ -594,7 +595,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        _require(d, "hold_ceremony", date, _not_future(date, _("Ngày lễ kết nạp")))
+        _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
         decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
         _save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
         c = d.candidate
@@ -619,9 +620,9 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
                                           note: str = "") -> Dossier:
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_not_future(issued_on, _("Ngày cấp giấy chứng nhận"))]
+        reasons = [_not_future(issued_on, _("Certificate issue date"))]
         if issued_on < start_date:
-            reasons.append(_("Ngày cấp giấy chứng nhận không thể trước ngày khai giảng."))
+            reasons.append(_("The certificate issue date cannot be before the start of the class."))
         _require(d, "record_new_member_certificate", issued_on, *reasons)
         cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
                                          organiser=organiser, start_date=start_date, number=number,
@@ -634,7 +635,7 @@ def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, streng
                                note: str = "") -> Dossier:
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_self_review", date, _not_future(date, _("Ngày viết bản tự kiểm điểm")))
+        _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
         r = _save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
         _record(d, actor, "record_self_review", d.state, note, self_review=r, date=date)
     return d
@@ -649,7 +650,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
     the case goes to the higher committee (QĐ 232 4.2c)."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Ngày họp chi bộ")))
+        _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_RECOGNITION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
                      abstain=abstain)
@@ -657,7 +658,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
         act = None
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Cần ghi người ký nghị quyết (bí thư chi bộ)."))
+                raise RuleViolation(_("Enter who signed the resolution (cell secretary)."))
             act = _act(d, ActKind.BRANCH_RECOGNITION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             outcome = "recognise"
@@ -680,7 +681,8 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
     """The grassroots committee's recognition resolution (15-KNĐ), ≥ 2/3 of its members."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_grassroots_recognition", meeting_date, _not_future(meeting_date, _("Ngày họp đảng ủy")))
+        _require(d, "record_grassroots_recognition", meeting_date,
+                 _not_future(meeting_date, _("Committee meeting date")))
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_RECOGNITION, meeting_date=meeting_date,
                      meeting_mode="in_person", eligible=base, present=present, votes_for=votes_for,
@@ -688,7 +690,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
         act = None
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Cần ghi người ký nghị quyết."))
+                raise RuleViolation(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_RECOGNITION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
         _record(d, actor, "record_grassroots_recognition", d.state, note, vote=vote, act=act, passed=vote.passed)
@@ -702,9 +704,9 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        reasons = [_not_future(date, _("Ngày quyết định"))]
+        reasons = [_not_future(date, _("Decision date"))]
         if not number.strip():
-            reasons.append(_("Cần ghi số quyết định công nhận."))
+            reasons.append(_("Enter the recognition decision number."))
         _require(d, "recognize", date, *reasons)
         act = _act(d, ActKind.RECOGNITION_DECISION, issuer=issuer, number=number, date=date, signer=signer)
         d.official_date = rules.official_date(d.ceremony_date)
@@ -725,9 +727,9 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        reasons = [_not_future(date, _("Ngày quyết định"))]
+        reasons = [_not_future(date, _("Decision date"))]
         if not reason.strip():
-            reasons.append(_("Cần ghi rõ lý do xóa tên."))
+            reasons.append(_("State the reason for removal."))
         _require(d, "remove", date, *reasons)
         act = _act(d, ActKind.REMOVAL_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    reason=reason)
@@ -750,7 +752,7 @@ def _end(step: str, transition_name: str):
             d = _lock(dossier)
             from_state = d.state
             _require(d, step, timezone.localdate(),
-                     None if reason.strip() else _("Cần ghi rõ lý do."))
+                     None if reason.strip() else _("State the reason."))
             d.closing_reason = reason
             _transition(d, transition_name)
             _record(d, actor, step, from_state, note or reason, reason=reason)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PermissionsConfig(AppConfig):
     name = "permissions"
-    verbose_name = _("Phân quyền")
+    verbose_name = _("Permissions")

@@ -24,14 +24,24 @@ from dossiers.models import (
 from permissions.models import RoleAssignment
 
 
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hòa", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phúc",
+         "Quyên", "Sơn", "Thảo", "Trang", "Tuấn", "Yến"]
+
+
+def vietnamese_name(n: int) -> str:
+    return f"{SURNAMES[n % 10]} {MIDDLE[(n // 10) % 8]} {GIVEN[(n * 7) % 20]}"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="vi_VN")
-    last_name = factory.Faker("last_name", locale="vi_VN")
+    first_name = factory.Sequence(lambda n: GIVEN[n % 20])
+    last_name = factory.Sequence(lambda n: SURNAMES[n % 10])
     password = factory.django.Password("pw-test-12345")
 
 
@@ -70,7 +80,7 @@ class PartyMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartyMember
 
-    full_name = factory.Faker("name", locale="vi_VN")
+    full_name = factory.Sequence(vietnamese_name)
     sex = "male"
     birth_date = dt.date(1980, 5, 1)
     status = MemberStatus.OFFICIAL
@@ -82,7 +92,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Candidate
 
-    full_name = factory.Faker("name", locale="vi_VN")
+    full_name = factory.Sequence(lambda n: vietnamese_name(n + 3))
     sex = "female"
     birth_date = factory.LazyFunction(lambda: timezone.localdate() - relativedelta(years=25))
     place_of_birth = "Xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định"
@@ -98,7 +108,7 @@ class RelativeFactory(factory.django.DjangoModelFactory):
         model = Relative
 
     kind = RelativeKind.FATHER
-    full_name = factory.Faker("name_male", locale="vi_VN")
+    full_name = factory.Sequence(lambda n: vietnamese_name(n + 5))
     birth_year = 1965
 
 

@@ -1,0 +1,70 @@
+"""Nothing lost: the dossier's history is append-only and edits to its data keep before/after."""
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+
+from dossiers import services
+from dossiers.models import Candidate, Dossier, DossierHistory, State
+
+from .factories import UserFactory, dossier_in_state
+
+
+def test_a_history_row_cannot_be_changed_or_deleted(cell_a):
+    d = dossier_in_state(State.TRAINING, cell=cell_a)
+    event = d.events.first()
+    event.note = "sửa lịch sử"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    assert DossierHistory.objects.get(pk=event.pk).note == ""
+
+
+def test_the_admin_offers_no_way_to_add_change_or_delete_history(cell_a, rf: RequestFactory):
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    admin = site._registry[DossierHistory]
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request)
+    assert not admin.has_delete_permission(request)
+    dossier_admin = site._registry[Dossier]
+    assert "state" in dossier_admin.get_readonly_fields(request)
+    assert not dossier_admin.has_delete_permission(request)
+
+
+def test_the_state_cannot_be_set_directly(cell_a):
+    d = dossier_in_state(State.SPOTTED, cell=cell_a)
+    with pytest.raises(AttributeError):
+        d.state = State.RECOGNIZED
+
+
+def test_each_service_call_appends_exactly_one_row_with_actor_and_evidence(cell_a):
+    d = dossier_in_state(State.SPOTTED, cell=cell_a)
+    actor = UserFactory()
+    before = d.events.count()
+    d = services.dossier_enroll_training(dossier=d, actor=actor, class_name="Lớp 3", organiser="TTCT",
+                                         start_date=d.spotted_on)
+    assert d.events.count() == before + 1
+    event = d.events.last()
+    assert (event.actor, event.action, event.from_state, event.to_state) == (
+        actor, "enroll_training", State.SPOTTED, State.TRAINING)
+    assert event.evidence["class_name"] == "Lớp 3"
+
+
+def test_edits_to_candidate_data_keep_before_and_after(cell_a):
+    d = dossier_in_state(State.SPOTTED, cell=cell_a)
+    candidate = Candidate.objects.get(pk=d.candidate_id)
+    old = candidate.occupation
+    candidate.occupation = "Kỹ sư"
+    candidate.save()
+    latest, previous = candidate.history.all()[:2]
+    delta = latest.diff_against(previous)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("occupation", old, "Kỹ sư")]
+
+
+def test_edits_to_dossier_details_are_audited_as_history_rows_too(cell_a):
+    d = dossier_in_state(State.SPOTTED, cell=cell_a)
+    d = services.dossier_update_details(dossier=d, actor=UserFactory(), notes="Gia đình có hoàn cảnh khó khăn")
+    assert d.events.last().action == "update_details"
+    assert d.history.first().notes == "Gia đình có hoàn cảnh khó khăn"
