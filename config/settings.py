@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dossiers",
     "permissions",
     "workflows",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -181,3 +182,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The admin's "revert to this version" would bypass dossiers.services (and the protected state).
+SIMPLE_HISTORY_REVERT_DISABLED = True

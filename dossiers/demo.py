@@ -354,6 +354,7 @@ class Builder:
             org = Organization.objects.create(
                 name=grassroots_name(row), level=OrgLevel.GRASSROOTS, parent=district, category=row.category,
                 short_name="ĐU" if row.kind == DANG_BO else "CB",
+                has_party_committee=row.kind == DANG_BO,
                 place_name=row.table_name.removeprefix("Thị trấn ") if commune else "Vụ Bản",
                 committee_members=rng.randint(11, 15) if commune else (
                     rng.randint(7, 9) if row.kind == DANG_BO else rng.choice([3, 5])),
@@ -496,6 +497,9 @@ class Builder:
                     unit, cell, is_busy = busy, busy_cell, True
                 else:
                     unit = rng.choices(population, weights)[0]
+                    while ending == "grassroots_fail" and unit.row.kind == CHI_BO:
+                        # A chi bộ cơ sở has no party committee to vote the proposal down.
+                        unit = rng.choices(population, weights)[0]
                     cell = rng.choice([c for c in unit.cells if c is not busy_cell])
                     is_busy = False
                 plans.append(Plan(state=state, unit=unit, cell=cell, stop=stop, ending=ending, busy=is_busy,
@@ -987,7 +991,7 @@ class Builder:
             d = S.dossier_record_sub_committee_admission(dossier=d, actor=committee, number=plan.numbers["sub_report"],
                                                          date=d_["sub_report"], signer=unit.sub_secretary)
         committee_size = grassroots_org.committee_members
-        if "grassroots" in steps or plan.ending == "grassroots_fail":
+        if not chi_bo_co_so and ("grassroots" in steps or plan.ending == "grassroots_fail"):
             outcome = "fail" if plan.ending == "grassroots_fail" else "pass"
             counts = vote_counts(committee_size, outcome)
             counts.pop("eligible")
@@ -1046,7 +1050,7 @@ class Builder:
         if "sub_recog" in steps:
             d = S.dossier_record_sub_committee_recognition(dossier=d, actor=committee, number=plan.numbers["sub_recog"],
                                                            date=d_["sub_recog"], signer=unit.sub_secretary)
-        if "grassroots_recog" in steps:
+        if "grassroots_recog" in steps and not chi_bo_co_so:
             counts = vote_counts(committee_size, "pass")
             counts.pop("eligible")
             d = S.dossier_record_grassroots_recognition(

@@ -86,6 +86,13 @@ def opinion(d: Dossier, stage: str):
     return found[-1] if found else None
 
 
+def has_grassroots_committee(d: Dossier) -> bool:
+    """A đảng bộ cơ sở has a committee that resolves (8-KNĐ, 15-KNĐ); a chi bộ cơ sở has none and its
+    branch resolution goes straight to the higher committee (QĐ 232 4.3.2)."""
+    grassroots = d.cell.grassroots()
+    return grassroots is None or grassroots.has_party_committee
+
+
 def under_sub_committee(d: Dossier) -> bool:
     return d.cell.parent is not None and d.cell.parent.level == OrgLevel.SUB_COMMITTEE
 
@@ -147,6 +154,14 @@ def removal_proposed(d: Dossier) -> bool:
         rules.two_thirds(votes_for=v.votes_against, eligible=v.eligible)
         for v in votes(d, VotePurpose.BRANCH_RECOGNITION)
     )
+
+
+def _not_before(on: dt.date, earlier: dt.date | None, what: str) -> str | None:
+    """A meeting or decision cannot precede the paper it rests on."""
+    if earlier is not None and on < earlier:
+        return _("The date %(date)s is before %(what)s (%(earlier)s).") % {
+            "date": vn_date(on), "what": what, "earlier": vn_date(earlier)}
+    return None
 
 
 def _collect(*items: str | None | list[str]) -> list[str]:
@@ -216,7 +231,10 @@ def branch_vote_reasons(d: Dossier, on: dt.date) -> list[str]:
     """The conditions measured on the day the branch votes (232-QĐ/TW 1.1.1, domain.md §5.1, §5.8)."""
     cert = certificate(d, CertificateKind.AWARENESS)
     c = d.candidate
+    papers = opinion(d, OpinionStage.ADMISSION)
     return _collect(
+        _not_before(on, d.history_certified_on, _("the certification of the personal history")),
+        _not_before(on, papers.date if papers else None, _("the summary of opinions (5-KNĐ)")),
         rules.age_refusal(birth_date=c.birth_date, on_date=on, over_sixty_case=d.over_sixty_case),
         rules.certificate_refusal(issued_on=cert.issued_on if cert else None, on_date=on),
         rules.introducers_refusals(
@@ -249,7 +267,7 @@ def _grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
 
 def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
-    if not acts(d, ActKind.GRASSROOTS_ADMISSION):
+    if has_grassroots_committee(d) and not acts(d, ActKind.GRASSROOTS_ADMISSION):
         reasons.append(_("No grassroots committee resolution proposing admission (8-KNĐ) yet."))
     if any(a.approved for a in acts(d, ActKind.ADMISSION_DECISION)):
         reasons.append(_("An admission decision already exists."))
@@ -336,7 +354,9 @@ def _sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
 
 
 def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
-    reasons = []
+    branch = last_act(d, ActKind.BRANCH_RECOGNITION)
+    reasons = _collect(_not_before(on, branch.date if branch else None,
+                                   _("the cell resolution proposing recognition (13-KNĐ)")))
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
         reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
     if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
@@ -349,9 +369,14 @@ def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
 
 def _recognize(d: Dossier, on: dt.date) -> Verdict:
     reasons = _probation_over(_("Decision recognising official membership"))(d, on)
-    if not acts(d, ActKind.GRASSROOTS_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("No grassroots committee resolution proposing official recognition (15-KNĐ) yet."))
-    reasons += recognition_dossier_reasons(d) if not d.escalated_on else []
+    proposal = last_act(d, ActKind.GRASSROOTS_RECOGNITION) or last_act(d, ActKind.BRANCH_RECOGNITION)
+    reasons += _collect(_not_before(on, proposal.date if proposal else None, _("the resolution proposing recognition")))
+    if not d.escalated_on:
+        if has_grassroots_committee(d) and not acts(d, ActKind.GRASSROOTS_RECOGNITION):
+            reasons.append(_("No grassroots committee resolution proposing official recognition (15-KNĐ) yet."))
+        if not has_grassroots_committee(d) and not acts(d, ActKind.BRANCH_RECOGNITION):
+            reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
+        reasons += recognition_dossier_reasons(d)
     return Verdict(reasons)
 
 
@@ -401,7 +426,7 @@ STEPS: dict[str, Step] = {
         Step("record_sub_committee_admission", gettext_lazy("Sub-committee appraisal report (7-KNĐ)"),
              (State.HIGHER_APPROVAL,), _sub_committee_admission, applies=under_sub_committee),
         Step("record_grassroots_admission", gettext_lazy("Grassroots committee votes to propose admission (8-KNĐ)"),
-             (State.HIGHER_APPROVAL,), _grassroots_admission, changes_state=True),
+             (State.HIGHER_APPROVAL,), _grassroots_admission, changes_state=True, applies=has_grassroots_committee),
         Step("decide_admission", gettext_lazy("Admission decision (9-KNĐ)"), (State.HIGHER_APPROVAL,), _decide_admission,
              changes_state=True),
         Step("hold_ceremony", gettext_lazy("Hold the admission ceremony"), (State.HIGHER_APPROVAL,), _hold_ceremony,
@@ -415,7 +440,7 @@ STEPS: dict[str, Step] = {
         Step("record_sub_committee_recognition", gettext_lazy("Sub-committee appraisal report (14-KNĐ)"),
              (State.PROBATION,), _sub_committee_recognition, applies=under_sub_committee),
         Step("record_grassroots_recognition", gettext_lazy("Grassroots committee proposes official recognition (15-KNĐ)"),
-             (State.PROBATION,), _grassroots_recognition),
+             (State.PROBATION,), _grassroots_recognition, applies=has_grassroots_committee),
         Step("recognize", gettext_lazy("Decision recognising official membership (16-KNĐ)"), (State.PROBATION,),
              _recognize, changes_state=True),
         Step("remove", gettext_lazy("Decision to remove from the probationary members list"), (State.PROBATION,), _remove,
@@ -429,6 +454,8 @@ STEPS: dict[str, Step] = {
 def check(step: str, dossier: Dossier, on: dt.date) -> Verdict:
     """Whether `step` may be taken on `dossier` on date `on`, and the reasons if not."""
     s = STEPS[step]
+    if not s.applies(dossier):
+        return Verdict([_("This step does not apply to this dossier.")])
     if dossier.state not in s.states:
         return Verdict([_("Not possible in state “%(state)s”.") % {
             "state": dossier.get_state_display()}])

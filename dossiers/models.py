@@ -92,6 +92,11 @@ class Organization(models.Model):
     )
     has_youth_union = models.BooleanField(_("has a grassroots Youth Union"), default=False)
     has_trade_union = models.BooleanField(_("has a grassroots Trade Union"), default=False)
+    # A chi bộ cơ sở has no đảng ủy: its branch resolution goes straight to the higher committee.
+    has_party_committee = models.BooleanField(
+        _("has a party committee (grassroots party committee)"), default=True,
+        help_text=_("Untick for a grassroots cell (chi bộ cơ sở), which has no party committee."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     history = HistoricalRecords()
 
@@ -626,6 +631,7 @@ class DossierHistory(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("performed by"), null=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=48)
     from_state = models.CharField(_("from state"), max_length=20, choices=State.choices)
     to_state = models.CharField(_("to state"), max_length=20, choices=State.choices)

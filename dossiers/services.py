@@ -28,6 +28,7 @@ from .models import (
     Dossier,
     DossierHistory,
     Introducer,
+    OPEN_STATES,
     MemberStatus,
     Mentor,
     OpinionStage,
@@ -117,11 +118,15 @@ def _jsonable(value: Any) -> Any:
 
 
 def _record(
-    dossier: Dossier, actor, action: str, from_state: str, note: str = "", **evidence: Any
+    dossier: Dossier, actor, action: str, from_state: str, note: str = "", *, on: dt.date | None = None,
+    **evidence: Any,
 ) -> DossierHistory:
+    """One history row; `on` is the date the act took effect (a meeting, a decision), which the
+    timeline shows beside the moment it was recorded."""
     return DossierHistory.objects.create(
         dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=dossier.state,
-        note=note, evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
+        effective_on=on or timezone.localdate(), note=note,
+        evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
     )
 
 
@@ -169,8 +174,7 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
         reasons = []
         if cell.level != OrgLevel.CELL:
             reasons.append(_("The dossier must belong to a cell."))
-        if Dossier.objects.filter(candidate=candidate, state__in=[s for s in State if s not in {
-                State.RECOGNIZED, State.REJECTED, State.WITHDRAWN, State.REMOVED}]).exists():
+        if Dossier.objects.filter(candidate=candidate, state__in=OPEN_STATES).exists():
             reasons.append(_("This candidate already has an open dossier."))
         if Dossier.objects.filter(candidate=candidate, state=State.RECOGNIZED).exists():
             reasons.append(_("This candidate is already an official member."))
@@ -188,7 +192,7 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
             raise RuleViolation(reasons)
         dossier = _save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
                                 created_by=actor, notes=note))
-        _record(dossier, actor, "create", State.SPOTTED, note, source=source, spotted_on=spotted_on)
+        _record(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
     return dossier
 
 
@@ -225,7 +229,7 @@ def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organis
         cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
                                          organiser=organiser, start_date=start_date))
         _transition(d, "enroll_training")
-        _record(d, actor, "enroll_training", from_state, note, certificate=cert, class_name=class_name,
+        _record(d, actor, "enroll_training", from_state, note, on=start_date, certificate=cert, class_name=class_name,
                 start_date=start_date)
     return d
 
@@ -245,7 +249,7 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
         _save(cert)
         _transition(d, "complete_training")
-        _record(d, actor, "complete_training", from_state, note, certificate=cert, number=number,
+        _record(d, actor, "complete_training", from_state, note, on=issued_on, certificate=cert, number=number,
                 issued_on=issued_on)
     return d
 
@@ -274,7 +278,7 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
             current.ended_on = assigned_on
             _save(current)
         mentor = _save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
-        _record(d, actor, "assign_mentor", d.state, note, mentor=mentor, member=member.full_name)
+        _record(d, actor, "assign_mentor", d.state, note, on=assigned_on, mentor=mentor, member=member.full_name)
     return d
 
 
@@ -297,7 +301,7 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
         _require(d, "assign_introducer", assigned_on, *reasons)
         introducer = _save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
                                       assigned_on=assigned_on, override_reason=override_reason))
-        _record(d, actor, "assign_introducer", d.state, note, introducer=introducer, member=member.full_name,
+        _record(d, actor, "assign_introducer", d.state, note, on=assigned_on, introducer=introducer, member=member.full_name,
                 worked_together_since=worked_together_since, override_reason=override_reason)
     return d
 
@@ -315,7 +319,7 @@ def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, e
             raise RuleViolation(_("Give the reason for withdrawing the introduction."))
         introducer.ended_on, introducer.end_reason = ended_on, reason
         _save(introducer)
-        _record(d, actor, "end_introducer", d.state, note, introducer=introducer, reason=reason)
+        _record(d, actor, "end_introducer", d.state, note, on=ended_on, introducer=introducer, reason=reason)
     return d
 
 
@@ -332,7 +336,7 @@ def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issue
             reasons.append(_("The dossier already has a Youth Union / Trade Union introduction resolution."))
         _require(d, "record_union_resolution", date, *reasons)
         act = _act(d, kind, issuer=issuer, number=number, date=date, signer=signer)
-        _record(d, actor, "record_union_resolution", d.state, note, act=act, kind=kind, number=number)
+        _record(d, actor, "record_union_resolution", d.state, note, on=date, act=act, kind=kind, number=number)
     return d
 
 
@@ -346,7 +350,7 @@ def _set_date(step: str, field_name: str, what: str):
             _require(d, step, on, _not_future(on, what))
             setattr(d, field_name, on)
             _save(d)
-            _record(d, actor, step, d.state, note, **{field_name: on})
+            _record(d, actor, step, d.state, note, on=on, **{field_name: on})
         return d
     service.__name__ = f"dossier_{step}"
     return service
@@ -373,7 +377,7 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
         _require(d, "start_verification", sent_on, *reasons)
         v = _save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
                                sent_on=sent_on))
-        _record(d, actor, "start_verification", d.state, note, verification=v,
+        _record(d, actor, "start_verification", d.state, note, on=sent_on, verification=v,
                 subject=relative.full_name if relative else d.candidate.full_name)
     return d
 
@@ -396,7 +400,7 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
         _save(verification)
-        _record(d, actor, "conclude_verification", d.state, note, verification=verification, has_issue=has_issue)
+        _record(d, actor, "conclude_verification", d.state, note, on=concluded_on, verification=verification, has_issue=has_issue)
     return d
 
 
@@ -409,7 +413,7 @@ def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace
         stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
         o = _save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
                                  residence_opinion=residence_opinion, favourable=favourable))
-        _record(d, actor, "record_opinions", d.state, note, opinions=o, stage=stage, favourable=favourable)
+        _record(d, actor, "record_opinions", d.state, note, on=date, opinions=o, stage=stage, favourable=favourable)
     return d
 
 
@@ -431,21 +435,22 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
             else ProgressStage.CANDIDATE
         r = _save(ProgressReport(dossier=d, mentor=mentor, stage=stage, period_start=period_start,
                                  period_end=period_end, content=content))
-        _record(d, actor, "record_progress_report", d.state, note, report=r, stage=stage)
+        _record(d, actor, "record_progress_report", d.state, note, on=period_end, report=r, stage=stage)
     return d
 
 
 # --- The branch vote (step 9) ------------------------------------------------------------------
 
 
-def dossier_submit_for_vote(*, dossier: Dossier, actor, note: str = "") -> Dossier:
-    """The completeness gate of domain.md §5.4, checked today."""
+def dossier_submit_for_vote(*, dossier: Dossier, actor, on: dt.date | None = None, note: str = "") -> Dossier:
+    """The completeness gate of domain.md §5.4, checked on the date of submission (default today)."""
+    on = on or timezone.localdate()
     with transaction.atomic():
         d = _lock(dossier)
         from_state = d.state
-        verdict = _require(d, "submit_for_vote", timezone.localdate())
+        verdict = _require(d, "submit_for_vote", on, _not_future(on, _("Submission date")))
         _transition(d, "submit_for_vote")
-        _record(d, actor, "submit_for_vote", from_state, note, warnings=verdict.warnings or None)
+        _record(d, actor, "submit_for_vote", from_state, note, on=on, warnings=verdict.warnings or None)
     return d
 
 
@@ -468,12 +473,12 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
             act = _act(d, ActKind.BRANCH_ADMISSION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             _transition(d, "pass_branch_vote")
-            _record(d, actor, "record_branch_vote", from_state, note, vote=vote, act=act, passed=True)
+            _record(d, actor, "record_branch_vote", from_state, note, on=meeting_date, vote=vote, act=act, passed=True)
         else:
             reason = rules.vote_refusal(votes_for=votes_for, eligible=eligible, body=_("Cell vote"))
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "record_branch_vote", from_state, note or reason, vote=vote, passed=False)
+            _record(d, actor, "record_branch_vote", from_state, note or reason, on=meeting_date, vote=vote, passed=False)
     return d
 
 
@@ -488,7 +493,7 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
         _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
         _save(d)
-        _record(d, actor, "attach_provincial_approval", d.state, note, reference=reference, date=date)
+        _record(d, actor, "attach_provincial_approval", d.state, note, on=date, reference=reference, date=date)
     return d
 
 
@@ -504,7 +509,7 @@ def _sub_committee_report(step: str, kind: str):
                 reasons.append(_("The cell is not under a sub-committee."))
             _require(d, step, date, *reasons)
             act = _act(d, kind, issuer=d.cell.parent.name, number=number, date=date, signer=signer)
-            _record(d, actor, step, d.state, note, act=act, number=number)
+            _record(d, actor, step, d.state, note, on=date, act=act, number=number)
         return d
     service.__name__ = f"dossier_{step}"
     return service
@@ -551,12 +556,12 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
                 raise RuleViolation(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_ADMISSION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
-            _record(d, actor, "record_grassroots_admission", from_state, note, vote=vote, act=act, passed=True)
+            _record(d, actor, "record_grassroots_admission", from_state, note, on=meeting_date, vote=vote, act=act, passed=True)
         else:
             reason = rules.vote_refusal(votes_for=votes_for, eligible=base, body=_("Grassroots committee vote"))
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "record_grassroots_admission", from_state, note or reason, vote=vote, passed=False)
+            _record(d, actor, "record_grassroots_admission", from_state, note or reason, on=meeting_date, vote=vote, passed=False)
     return d
 
 
@@ -579,12 +584,12 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
         act = _act(d, ActKind.ADMISSION_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    approved=approved, reason=reason)
         if approved:
-            _record(d, actor, "decide_admission", from_state, note, act=act, approved=True,
+            _record(d, actor, "decide_admission", from_state, note, on=date, act=act, approved=True,
                     warnings=verdict.warnings or None)
         else:
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "decide_admission", from_state, note or reason, act=act, approved=False)
+            _record(d, actor, "decide_admission", from_state, note or reason, on=date, act=act, approved=False)
     return d
 
 
@@ -607,7 +612,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         d.ceremony_date = date
         d.official_date = rules.official_date(date)
         _transition(d, "admit")
-        _record(d, actor, "hold_ceremony", from_state, note, ceremony_date=date, decision_date=decision.date,
+        _record(d, actor, "hold_ceremony", from_state, note, on=date, ceremony_date=date, decision_date=decision.date,
                 official_date=d.official_date, member=member)
     return d
 
@@ -627,7 +632,7 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
         cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
                                          organiser=organiser, start_date=start_date, number=number,
                                          issued_on=issued_on))
-        _record(d, actor, "record_new_member_certificate", d.state, note, certificate=cert, number=number)
+        _record(d, actor, "record_new_member_certificate", d.state, note, on=issued_on, certificate=cert, number=number)
     return d
 
 
@@ -637,7 +642,7 @@ def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, streng
         d = _lock(dossier)
         _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
         r = _save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
-        _record(d, actor, "record_self_review", d.state, note, self_review=r, date=date)
+        _record(d, actor, "record_self_review", d.state, note, on=date, self_review=r, date=date)
     return d
 
 
@@ -670,7 +675,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
                 d.escalated_on = meeting_date
                 _save(d)
                 outcome = "escalated"
-        _record(d, actor, "record_recognition_vote", d.state, note, vote=vote, act=act, outcome=outcome)
+        _record(d, actor, "record_recognition_vote", d.state, note, on=meeting_date, vote=vote, act=act, outcome=outcome)
     return d
 
 
@@ -693,7 +698,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
                 raise RuleViolation(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_RECOGNITION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
-        _record(d, actor, "record_grassroots_recognition", d.state, note, vote=vote, act=act, passed=vote.passed)
+        _record(d, actor, "record_grassroots_recognition", d.state, note, on=meeting_date, vote=vote, act=act, passed=vote.passed)
     return d
 
 
@@ -716,7 +721,7 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
         Organization.objects.filter(pk=d.cell_id).update(
             probationary_members=F("probationary_members") - 1, official_members=F("official_members") + 1)
         _transition(d, "recognize")
-        _record(d, actor, "recognize", from_state, note, act=act, official_date=d.official_date)
+        _record(d, actor, "recognize", from_state, note, on=date, act=act, official_date=d.official_date)
     return d
 
 
@@ -739,7 +744,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") - 1)
         d.closing_reason = reason
         _transition(d, "remove")
-        _record(d, actor, "remove", from_state, note or reason, act=act)
+        _record(d, actor, "remove", from_state, note or reason, on=date, act=act)
     return d
 
 
@@ -747,15 +752,16 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
 
 
 def _end(step: str, transition_name: str):
-    def service(*, dossier: Dossier, actor, reason: str, note: str = "") -> Dossier:
+    def service(*, dossier: Dossier, actor, reason: str, on: dt.date | None = None, note: str = "") -> Dossier:
+        on = on or timezone.localdate()
         with transaction.atomic():
             d = _lock(dossier)
             from_state = d.state
-            _require(d, step, timezone.localdate(),
+            _require(d, step, on, _not_future(on, _("Date")),
                      None if reason.strip() else _("State the reason."))
             d.closing_reason = reason
             _transition(d, transition_name)
-            _record(d, actor, step, from_state, note or reason, reason=reason)
+            _record(d, actor, step, from_state, note or reason, on=on, reason=reason)
         return d
     service.__name__ = f"dossier_{step}"
     return service

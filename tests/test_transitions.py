@@ -249,3 +249,32 @@ def test_a_probationary_member_cannot_be_assigned_as_introducer(cell_a):
     reasons = refused(services.dossier_assign_introducer, d, member=probationer,
                       worked_together_since=dt.date(2020, 1, 1), assigned_on=TODAY())
     assert any("chính thức" in r for r in reasons)
+
+
+def test_a_grassroots_cell_without_a_party_committee_goes_straight_to_the_higher_committee(tree):
+    grassroots = tree["grassroots"]
+    grassroots.has_party_committee = False
+    grassroots.save()
+    d = dossier_in_state(State.BRANCH_VOTE, cell=tree["cells"][0])
+    actor = UserFactory()
+    d = services.dossier_record_branch_vote(dossier=d, actor=actor, **branch_vote(d))
+    reasons = refused(services.dossier_record_grassroots_admission, d, meeting_date=TODAY(), present=3,
+                      votes_for=3, votes_against=0, eligible=3, signer="B")
+    assert any("không áp dụng" in r for r in reasons)
+    d = services.dossier_decide_admission(dossier=d, actor=actor, approved=True, number="9-QĐ/HU", date=TODAY(),
+                                          signer="A", issuer="BTV Huyện ủy")
+    assert d.acts.filter(kind=ActKind.ADMISSION_DECISION).exists()
+
+
+def test_the_branch_cannot_vote_before_the_personal_history_was_certified(cell_a):
+    d = dossier_in_state(State.BRANCH_VOTE, cell=cell_a)
+    before = d.history_certified_on - dt.timedelta(days=1)
+    reasons = refused(services.dossier_record_branch_vote, d, **{**branch_vote(d), "meeting_date": before})
+    assert any("chứng nhận lý lịch" in r for r in reasons)
+
+
+def test_each_history_row_carries_the_date_the_act_took_effect(cell_a):
+    d = dossier_in_state(State.HIGHER_APPROVAL, cell=cell_a)
+    vote_event = d.events.get(action="record_branch_vote")
+    assert vote_event.effective_on == d.votes.get().meeting_date
+    assert d.events.get(action="create").effective_on == d.spotted_on
