@@ -68,3 +68,14 @@ def test_edits_to_dossier_details_are_audited_as_history_rows_too(cell_a):
     d = services.dossier_update_details(dossier=d, actor=UserFactory(), notes="Gia đình có hoàn cảnh khó khăn")
     assert d.events.last().action == "update_details"
     assert d.history.first().notes == "Gia đình có hoàn cảnh khó khăn"
+
+
+def test_the_admin_cannot_revert_a_dossier_to_an_earlier_version(cell_a, client):
+    d = dossier_in_state(State.TRAINING, cell=cell_a)
+    first_version = d.history.earliest()
+    assert first_version.state == State.SPOTTED
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/dossiers/dossier/{d.pk}/history/{first_version.history_id}/"
+    response = client.post(url, {"source": d.source, "spotted_on": d.spotted_on.isoformat()})
+    assert response.status_code in (403, 200)
+    assert Dossier.objects.get(pk=d.pk).state == State.TRAINING
