@@ -631,7 +631,9 @@ class Builder:
             d["end"] = {"branch_fail": d["vote"], "grassroots_fail": d["grassroots"],
                         "decision_refused": d["decision"]}[plan.ending]
         else:
-            d["end"] = self.today  # reject / withdraw services are dated today
+            # Rejected after a flagged verification, or withdrawn: some weeks after the last step taken.
+            last = d.get(plan.stop, spotted)
+            d["end"] = min(self.today, self.workday(last + gap(5, 40)))
         return d
 
     def taken(self, plan: Plan) -> list[str]:
@@ -980,7 +982,7 @@ class Builder:
                 residence_opinion="Chi ủy nơi cư trú nhất trí: bản thân và gia đình chấp hành tốt chủ trương "
                                   "của Đảng, chính sách, pháp luật của Nhà nước.")
         if "submit" in steps:
-            d = S.dossier_submit_for_vote(dossier=d, actor=cell_actor)
+            d = S.dossier_submit_for_vote(dossier=d, actor=cell_actor, on=d_["submit"])
         eligible = Organization.objects.values_list("official_members", flat=True).get(pk=cell.pk)
         if "vote" in steps or plan.ending == "branch_fail":
             outcome = "fail" if plan.ending == "branch_fail" else "pass"
@@ -1066,11 +1068,11 @@ class Builder:
                                  reason="Không đủ tư cách đảng viên: chi bộ biểu quyết với trên 2/3 đảng viên "
                                         "chính thức không tán thành công nhận chính thức.")
         elif plan.ending == "reject":
-            d = S.dossier_reject(dossier=d, actor=committee,
+            d = S.dossier_reject(dossier=d, actor=committee, on=d_["end"],
                                  reason="Kết quả thẩm tra lý lịch có vấn đề chưa được làm rõ; chưa đủ điều kiện "
                                         "xem xét kết nạp.")
         elif plan.ending == "withdraw":
-            d = S.dossier_withdraw(dossier=d, actor=cell_actor, reason=rng.choice([
+            d = S.dossier_withdraw(dossier=d, actor=cell_actor, on=d_["end"], reason=rng.choice([
                 "Quần chúng chuyển công tác ra ngoài huyện.", "Quần chúng đi lao động ở nước ngoài.",
                 "Quần chúng nhập ngũ; hồ sơ chuyển về đơn vị quân đội.", "Quần chúng xin rút vì hoàn cảnh gia đình.",
                 "Quần chúng đi học dài hạn ở xa.",

@@ -145,12 +145,15 @@ class Organization(models.Model):
         return [by_id[i] for i in ids if i in by_id]
 
     def grassroots(self) -> Organization | None:
-        """The grassroots organisation this one belongs to (itself if it is one)."""
-        if self.level == OrgLevel.GRASSROOTS:
-            return self
-        for org in reversed(self.ancestors()):
+        """The grassroots organisation this one belongs to (itself if it is one). Walks the parent
+        links, so it costs no query when the parents were loaded with select_related."""
+        org = self
+        while org is not None:
             if org.level == OrgLevel.GRASSROOTS:
                 return org
+            if org.level in (OrgLevel.PROVINCE, OrgLevel.DISTRICT):
+                return None
+            org = org.parent
         return None
 
 
@@ -368,6 +371,9 @@ class WorkHistory(models.Model):
         verbose_name_plural = _("employment records")
         ordering = ["candidate", "start"]
 
+    def __str__(self) -> str:
+        return f"{self.start:%m/%Y}: {self.position}, {self.place}"
+
 
 class Award(models.Model):
     """2-KNĐ items 23–24: awards and disciplinary records, one table with a sign."""
@@ -384,6 +390,9 @@ class Award(models.Model):
         verbose_name_plural = _("awards and disciplines")
         ordering = ["candidate", "date"]
 
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y}: {self.title}"
+
 
 class TripAbroad(models.Model):
     """2-KNĐ item 22."""
@@ -398,6 +407,9 @@ class TripAbroad(models.Model):
         verbose_name = _("trip abroad")
         verbose_name_plural = _("trips abroad")
         ordering = ["candidate", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.start:%m/%Y})"
 
 
 class MemberStatus(models.TextChoices):
@@ -644,6 +656,9 @@ class DossierHistory(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["dossier", "at"], name="history_dossier_at")]
 
+    def __str__(self) -> str:
+        return f"{self.dossier_id} · {self.action} · {self.from_state} → {self.to_state}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("DossierHistory is append-only")
@@ -685,6 +700,9 @@ class TrainingCertificate(models.Model):
         verbose_name = _("training certificate")
         verbose_name_plural = _("training certificates")
         ordering = ["dossier", "start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.class_name} ({self.number or '—'})"
 
     @property
     def is_issued(self) -> bool:
@@ -773,6 +791,9 @@ class Verification(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.relative or self.dossier.candidate} · {self.get_status_display()}"
+
 
 class OpinionStage(models.TextChoices):
     ADMISSION = "admission", _("Before admission (5-KNĐ)")
@@ -791,6 +812,9 @@ class OpinionSummary(models.Model):
     class Meta:
         verbose_name = _("opinion summary")
         verbose_name_plural = _("opinion summaries")
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} · {self.date:%d/%m/%Y}"
 
 
 class VotePurpose(models.TextChoices):
@@ -830,6 +854,9 @@ class Vote(models.Model):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         ordering = ["dossier", "meeting_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.meeting_date:%d/%m/%Y} · {self.votes_for}/{self.eligible}"
 
     def clean(self) -> None:
         errors = []
@@ -946,6 +973,9 @@ class Ceremony(models.Model):
         verbose_name = _("admission ceremony")
         verbose_name_plural = _("admission ceremonies")
 
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.place}"
+
 
 class ProgressStage(models.TextChoices):
     CANDIDATE = "candidate", _("Before admission (candidate review)")
@@ -969,6 +999,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["dossier", "period_end", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} · {self.period_end:%d/%m/%Y}"
+
 
 class SelfReview(models.Model):
     """10-KNĐ, written after the 12 months of probation (HD 01-HD/TW 4.2)."""
@@ -982,3 +1015,6 @@ class SelfReview(models.Model):
     class Meta:
         verbose_name = _("self-review")
         verbose_name_plural = _("self-reviews")
+
+    def __str__(self) -> str:
+        return f"10-KNĐ · {self.date:%d/%m/%Y}"

@@ -21,14 +21,14 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import gates, rules
 from .models import (
+    OPEN_STATES,
     ActKind,
     Candidate,
-    CertificateKind,
     Ceremony,
+    CertificateKind,
     Dossier,
     DossierHistory,
     Introducer,
-    OPEN_STATES,
     MemberStatus,
     Mentor,
     OpinionStage,
@@ -64,7 +64,8 @@ class RuleViolation(Exception):
 def _lock(dossier: Dossier) -> Dossier:
     """The dossier row, locked for this transaction; refused if its state moved under the caller."""
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
-    locked = Dossier.objects.select_for_update(of=("self",)).select_related("candidate", "cell", "cell__parent").get(
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related(
+        "candidate", "cell", "cell__parent", "cell__parent__parent").get(
         pk=dossier.pk
     )
     if locked.state != dossier.state:

@@ -7,6 +7,7 @@ shared/domain.md §5.2: statutory deadlines count working days, never calendar d
 from __future__ import annotations
 
 import datetime as dt
+
 import holidays
 
 # Expands itself year by year on lookup; knows the Saturdays worked in exchange for a bridge day.

@@ -16,6 +16,7 @@ STEP_ROLES: dict[str, set[str]] = {
     "complete_training": CELL,
     "assign_mentor": CELL,
     "assign_introducer": CELL,
+    "end_introducer": CELL,
     "record_union_resolution": CELL,
     "record_application": CELL,
     "record_personal_history": CELL,

@@ -23,7 +23,6 @@ from dossiers.models import (
 )
 from permissions.models import RoleAssignment
 
-
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hòa", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phúc",
@@ -169,7 +168,7 @@ def dossier_in_state(state: str, *, cell: Organization, actor: User | None = Non
         d = services.dossier_certify_personal_history(dossier=d, actor=actor, on=at(21))
         d = services.dossier_record_opinions(dossier=d, actor=actor, date=at(22), workplace_opinion="Tốt.",
                                              residence_opinion="Tốt.")
-        d = services.dossier_submit_for_vote(dossier=d, actor=actor)
+        d = services.dossier_submit_for_vote(dossier=d, actor=actor, on=at(23))
     if reached(State.HIGHER_APPROVAL):
         eligible = cell.official_members or 9
         d = services.dossier_record_branch_vote(dossier=d, actor=actor, meeting_date=at(25), eligible=eligible,

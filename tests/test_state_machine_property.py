@@ -2,12 +2,11 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
-
-from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier, Organization, State

@@ -1,0 +1,114 @@
+"""Read-side queries for the pages: each loads what a page shows in a fixed number of queries.
+
+The gates (`dossiers.gates`) read `.all()` of the evidence relations and filter in Python, so a
+dossier loaded here can be checked for every step without touching the database again.
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from permissions.models import Role
+from permissions.scoping import access_dossier, active_roles, visible_dossiers
+
+from .models import (
+    Dossier,
+    DossierHistory,
+    Introducer,
+    Mentor,
+    Organization,
+    OrgLevel,
+    PartyMember,
+    ProgressReport,
+    Verification,
+)
+
+# Roles that may put a person on a cell's source list (step 1 of shared/domain.md §2).
+CREATE_ROLES = {Role.CELL_SECRETARY, Role.CELL_DEPUTY, Role.UNION_OFFICER}
+
+
+def dossier_list(*, user) -> QuerySet[Dossier]:
+    """The dossiers the user may see, with what a list row shows: one query per page."""
+    last_change = DossierHistory.objects.filter(dossier=OuterRef("pk")).order_by("-at", "-id").values("at")[:1]
+    return (
+        visible_dossiers(user)
+        .select_related("candidate", "cell")
+        .annotate(last_change=Subquery(last_change))
+    )
+
+
+def dossier_years(*, user) -> list[int]:
+    """The years (Dossier.year) of the user's dossiers, newest first."""
+    return list(visible_dossiers(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def dossier_for_page(*, user, pk) -> Dossier:
+    """The dossier with every piece of evidence its page and its gates read; 404 outside the
+    user's scope. Twelve queries whatever the database size: the dossier (with candidate, cell and
+    its two ancestors, member, ceremony, and the viewer's party member id) and one per evidence
+    relation."""
+    viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
+    queryset = (
+        Dossier.objects.select_related(
+            "candidate", "cell", "cell__parent", "cell__parent__parent", "member", "ceremony",
+        )
+        .prefetch_related(
+            "certificates",
+            Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
+            Prefetch("mentors", queryset=Mentor.objects.select_related("member")),
+            "acts",
+            Prefetch("verifications", queryset=Verification.objects.select_related("relative")),
+            "candidate__relatives",
+            "opinions",
+            "votes",
+            Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("mentor")),
+            "self_reviews",
+            Prefetch("events", queryset=DossierHistory.objects.select_related("actor")),
+        )
+        .annotate(viewer_member_id=Subquery(viewer_member))
+    )
+    dossier = access_dossier(user, pk, queryset=queryset)
+    _remember_viewer_member(user, dossier)
+    return dossier
+
+
+def _remember_viewer_member(user, dossier: Dossier) -> None:
+    """Cache `user.party_member` from the annotation, so that `permissions.actions.roles_over`
+    (which asks whether the user mentors this dossier) costs no query of its own."""
+    rel = user._meta.get_field("party_member")
+    if rel.is_cached(user):
+        return
+    member_id = dossier.viewer_member_id
+    member = None
+    if member_id is not None:
+        known = [m.member for m in dossier.mentors.all()] + [i.member for i in dossier.introducers.all()]
+        member = next((m for m in known if m.pk == member_id), None)
+        if member is None:
+            # Other fields load on first access, like a deferred queryset row.
+            member = PartyMember.from_db(dossier._state.db, ["id", "user_id"], [member_id, user.pk])
+    rel.set_cached_value(user, member)
+
+
+def grassroots_of(cell: Organization) -> Organization | None:
+    """The grassroots organisation of a cell (its parent, or its grandparent under a
+    sub-committee; itself for a grassroots cell), read from the select_related parents without a
+    query: what `Organization.grassroots()` answers for a cell, given the tree's allowed levels."""
+    if cell.level == OrgLevel.GRASSROOTS:
+        return cell
+    parent = cell.parent if cell.parent_id else None
+    if parent is not None and parent.level == OrgLevel.SUB_COMMITTEE:
+        parent = parent.parent if parent.parent_id else None
+    return parent if parent is not None and parent.level == OrgLevel.GRASSROOTS else None
+
+
+def creatable_cells(*, user) -> QuerySet[Organization]:
+    """Cells where the user may open a dossier: under an organisation where they hold a
+    creating role (superusers: every cell)."""
+    cells = Organization.objects.filter(level=OrgLevel.CELL)
+    if user.is_superuser:
+        return cells.order_by("path")
+    condition = Q(pk__in=[])
+    for assignment in active_roles(user):
+        if assignment.role in CREATE_ROLES:
+            condition |= Q(path__startswith=assignment.organization.path)
+    return cells.filter(condition).order_by("path")

@@ -1,0 +1,449 @@
+"""The pages. Thin: scoping and roles come from `permissions`, rules from `dossiers.gates`, every
+change from `dossiers.services`; a view only loads, shows, and hands a valid form to a service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import RedirectView, TemplateView
+from django_filters.views import FilterView
+
+from dossiers import gates
+from dossiers.formatting import fold
+from dossiers.models import (
+    UNION_RESOLUTION_KINDS,
+    CertificateKind,
+    Dossier,
+    Organization,
+    State,
+)
+from dossiers.selectors import (
+    creatable_cells,
+    dossier_for_page,
+    dossier_list,
+    dossier_years,
+    grassroots_of,
+)
+from dossiers.services import RuleViolation, dossier_create, dossier_update_details
+from permissions.scoping import visible_organizations
+
+from . import access
+from .forms import (
+    CANDIDATE_SECTIONS,
+    END_INTRODUCER_LABEL,
+    STEP_FORMS,
+    CandidateForm,
+    DossierCreateForm,
+    DossierDetailsForm,
+    relative_formset,
+)
+from .templatetags.vn import vn_name
+
+# --- The shell --------------------------------------------------------------------------------
+
+
+def attach_site(request) -> None:
+    """Copy viewflow's site/app/viewset from the URL resolver onto `request.resolver_match`, as
+    `viewflow.middleware.SiteMiddleware` would: the shell's menu reads them from there."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name, value in getattr(match.url_name, "extra", {}).items():
+            setattr(match, name, value)
+
+
+class PageMixin(AccessMixin):
+    """Logged-in users only (others go to the login page), inside viewflow's shell. `prepare()`
+    loads what the page is about and refuses (404, 403) before any handler runs."""
+
+    def dispatch(self, request, *args, **kwargs):
+        attach_site(request)
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.prepare(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request, *args, **kwargs) -> None:
+        pass
+
+
+class HomeView(PageMixin, RedirectView):
+    """`/`: the dossier list for now; per-role home pages come later."""
+
+    pattern_name = "dossiers:index"
+
+
+def step_label(name: str) -> str:
+    if name == "end_introducer":
+        return str(END_INTRODUCER_LABEL)
+    step = gates.STEPS.get(name)
+    return str(step.label) if step else name
+
+
+ACTION_LABELS = {
+    "create": gettext_lazy("Added to the source list"),
+    "update_details": gettext_lazy("Dossier details edited"),
+}
+
+
+def action_label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    return step_label(action)
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+SORTS = {
+    "": ("-spotted_on", "-id"),
+    "name": ("candidate__search_name", "id"),
+    "-changed": ("-last_change", "-id"),
+    "spotted": ("spotted_on", "id"),
+}
+
+
+def _scoped_organizations(request):
+    if request is None:
+        return Organization.objects.none()
+    return visible_organizations(request.user).order_by("path")
+
+
+class DossierFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("Candidate name"), method="filter_name")
+    organization = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Party organisation"), queryset=_scoped_organizations, method="filter_organization",
+        empty_label=gettext_lazy("All"),
+    )
+    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=State.choices,
+                                        empty_label=gettext_lazy("All"))
+    year = django_filters.ChoiceFilter(label=gettext_lazy("Year"), empty_label=gettext_lazy("All"))
+    sort = django_filters.ChoiceFilter(
+        label=gettext_lazy("Sort by"), method="filter_sort", empty_label=gettext_lazy("Newest on the list"),
+        choices=[
+            ("-changed", gettext_lazy("Last change")),
+            ("name", gettext_lazy("Name (A–Z)")),
+            ("spotted", gettext_lazy("Oldest on the list")),
+        ],
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
+        self.form.label_suffix = ""
+
+    def filter_name(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(candidate__search_name__contains=word)
+        return queryset
+
+    def filter_organization(self, queryset, name, org):
+        return queryset.filter(cell__path__startswith=org.path)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS[""]))
+
+    @property
+    def is_filtered(self) -> bool:
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return any(data.get(k) not in (None, "") for k in ("q", "organization", "state", "year"))
+
+
+class DossierListView(PageMixin, FilterView):
+    filterset_class = DossierFilter
+    template_name = "web/dossier_list.html"
+    paginate_by = 25
+    strict = True
+
+    def get_queryset(self):
+        return dossier_list(user=self.request.user).order_by(*SORTS[""])
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["years"] = dossier_years(user=self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["may_create"] = access.may_create_dossier(self.request.user)
+        return ctx
+
+
+# --- The dossier page -------------------------------------------------------------------------
+
+
+@dataclass
+class PanelStep:
+    name: str
+    label: str
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    may_take: bool = False
+    roles: list[str] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def _end_introducer_applies(dossier: Dossier) -> bool:
+    return dossier.state in (State.TRAINING, State.MENTORING, State.BRANCH_VOTE) and bool(
+        gates.active_introducers(dossier)
+    )
+
+
+def next_step_panel(user, dossier: Dossier, today) -> list[PanelStep]:
+    """Each step of the current state: can it be taken today, by this user, and if not, why."""
+    pairs = [(s.name, s.label, v) for s, v in gates.next_steps(dossier, today)]
+    if _end_introducer_applies(dossier):
+        names = [name for name, _label, _v in pairs]
+        at = names.index("assign_introducer") + 1 if "assign_introducer" in names else (
+            names.index("reject") if "reject" in names else len(names))
+        pairs.insert(at, ("end_introducer", END_INTRODUCER_LABEL, gates.Verdict()))
+    panel = []
+    for name, label, verdict in pairs:
+        item = PanelStep(name=name, label=str(label), reasons=[str(r) for r in verdict.reasons],
+                         warnings=[str(w) for w in verdict.warnings])
+        if item.allowed:
+            item.may_take = access.may_take_step(user, dossier, name)
+            if item.may_take:
+                item.url = reverse("dossiers:step", args=[dossier.pk, name])
+            else:
+                item.roles = access.role_labels(name)
+        panel.append(item)
+    return panel
+
+
+def field_rows(obj, names) -> list[tuple[str, object]]:
+    """(label, value) for the named model fields; choices as their labels, empty values left out."""
+    rows = []
+    for name in names:
+        model_field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if model_field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        if value in (None, ""):
+            continue
+        rows.append((str(model_field.verbose_name), value))
+    return rows
+
+
+class DossierDetailView(PageMixin, TemplateView):
+    template_name = "web/dossier_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        d = dossier_for_page(user=user, pk=self.kwargs["pk"])
+        today = timezone.localdate()
+        acts = list(d.acts.all())
+        act_by_vote = {a.vote_id: a for a in acts if a.vote_id}
+        votes = [(v, act_by_vote.get(v.pk)) for v in d.votes.all()]
+        # Newest first, in the order the actions were recorded (the log is append-only).
+        events = [
+            {"event": e, "label": action_label(e.action), "actor": vn_name(e.actor)}
+            for e in reversed(list(d.events.all()))
+        ]
+        relatives = list(d.candidate.relatives.all())
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            dossier=d,
+            candidate=d.candidate,
+            grassroots=grassroots_of(d.cell),
+            candidate_sections=[(title, field_rows(d.candidate, names)) for title, names in CANDIDATE_SECTIONS],
+            relatives=relatives,
+            certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.AWARENESS],
+            new_member_certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.NEW_MEMBER],
+            mentors=list(d.mentors.all()),
+            introducers=list(d.introducers.all()),
+            union_resolutions=[a for a in acts if a.kind in UNION_RESOLUTION_KINDS],
+            verifications=list(d.verifications.all()),
+            opinions=list(d.opinions.all()),
+            progress_reports=list(d.progress_reports.all()),
+            self_reviews=list(d.self_reviews.all()),
+            votes=votes,
+            acts=[a for a in acts if a.kind not in UNION_RESOLUTION_KINDS],
+            documents=acts,
+            ceremony=getattr(d, "ceremony", None),
+            events=events,
+            panel=next_step_panel(user, d, today),
+            today=today,
+            may_edit=access.may_edit(user, d),
+        )
+        return ctx
+
+
+# --- The action pages -------------------------------------------------------------------------
+
+
+class StepView(PageMixin, TemplateView):
+    """`/dossiers/<pk>/act/<step>/`: one view for every step, through `forms.STEP_FORMS`."""
+
+    template_name = "web/step_form.html"
+
+    def prepare(self, request, *args, pk, step, **kwargs):
+        if step not in STEP_FORMS:
+            raise Http404
+        self.dossier = dossier_for_page(user=request.user, pk=pk)
+        if not access.may_take_step(request.user, self.dossier, step):
+            raise PermissionDenied(
+                _("«%(step)s» is done by: %(roles)s.") % {
+                    "step": step_label(step), "roles": ", ".join(access.role_labels(step)) or "—"}
+            )
+        self.step = step
+        self.form_class, self.service = STEP_FORMS[step]
+
+    def verdict(self) -> gates.Verdict:
+        if self.step in gates.STEPS:
+            return gates.check(self.step, self.dossier, timezone.localdate())
+        if self.step == "end_introducer" and not _end_introducer_applies(self.dossier):
+            return gates.Verdict([_("There is no active introducer to replace in this state.")])
+        return gates.Verdict()
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form_class(data, dossier=self.dossier)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        verdict = self.verdict()
+        ctx.update(dossier=self.dossier, step=self.step, step_label=step_label(self.step),
+                   reasons=[str(r) for r in verdict.reasons], warnings=[str(w) for w in verdict.warnings])
+        ctx.setdefault("form", self.get_form())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.service(dossier=self.dossier, actor=request.user, **form.service_kwargs())
+            except RuleViolation as exc:
+                for reason in exc.reasons:
+                    form.add_error(None, str(reason))
+            else:
+                messages.success(request, _("Done: %(step)s.") % {"step": step_label(self.step)})
+                return HttpResponseRedirect(reverse("dossiers:detail", args=[self.dossier.pk]))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- The candidate and the dossier's details --------------------------------------------------
+
+
+class CandidateCreateView(PageMixin, TemplateView):
+    """"Thêm quần chúng vào danh sách nguồn": the candidate, their relatives and the dossier, all or nothing."""
+
+    template_name = "web/candidate_form.html"
+
+    def prepare(self, request, *args, **kwargs):
+        if not access.may_create_dossier(request.user):
+            raise PermissionDenied(_("Only cell secretaries, deputy secretaries and union officers add candidates."))
+
+    @cached_property
+    def cells(self):
+        return creatable_cells(user=self.request.user)
+
+    def build(self, data=None):
+        return (
+            CandidateForm(data, prefix="candidate"),
+            relative_formset(extra=4)(data, prefix="relatives"),
+            DossierCreateForm(data, prefix="dossier", cells=self.cells),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if "form" not in ctx:
+            ctx["form"], ctx["relatives"], ctx["dossier_form"] = self.build()
+        ctx["creating"] = True
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form, relatives, dossier_form = self.build(request.POST)
+        if form.is_valid() and relatives.is_valid() and dossier_form.is_valid():
+            data = dossier_form.cleaned_data
+            try:
+                with transaction.atomic():
+                    candidate = form.save()
+                    relatives.instance = candidate
+                    relatives.save()
+                    dossier = dossier_create(candidate=candidate, cell=data["cell"], source=data["source"],
+                                             spotted_on=data["spotted_on"], actor=request.user, note=data["note"])
+            except RuleViolation as exc:
+                # Nothing was written; show the same input again with the reasons.
+                form, relatives, dossier_form = self.build(request.POST)
+                form.is_valid(), relatives.is_valid(), dossier_form.is_valid()
+                for reason in exc.reasons:
+                    dossier_form.add_error(None, str(reason))
+            else:
+                messages.success(request, _("%(name)s was added to the source list.") % {"name": candidate.full_name})
+                return HttpResponseRedirect(reverse("dossiers:detail", args=[dossier.pk]))
+        return self.render_to_response(
+            self.get_context_data(form=form, relatives=relatives, dossier_form=dossier_form)
+        )
+
+
+class EditMixin:
+    def prepare(self, request, *args, pk, **kwargs):
+        self.dossier = dossier_for_page(user=request.user, pk=pk)
+        if not access.may_edit(request.user, self.dossier):
+            raise PermissionDenied(_("Only the cell's secretaries edit an open dossier."))
+
+
+class CandidateUpdateView(EditMixin, PageMixin, TemplateView):
+    template_name = "web/candidate_form.html"
+
+    def build(self, data=None):
+        candidate = self.dossier.candidate
+        return (
+            CandidateForm(data, prefix="candidate", instance=candidate),
+            relative_formset(extra=1)(data, prefix="relatives", instance=candidate),
+        )
+
+    def get(self, request, pk):
+        form, relatives = self.build()
+        return self.render_to_response(self.get_context_data(form=form, relatives=relatives, dossier=self.dossier))
+
+    def post(self, request, pk):
+        form, relatives = self.build(request.POST)
+        if form.is_valid() and relatives.is_valid():
+            with transaction.atomic():
+                form.save()
+                relatives.save()
+            messages.success(request, _("The candidate's data was saved."))
+            return HttpResponseRedirect(reverse("dossiers:detail", args=[self.dossier.pk]))
+        return self.render_to_response(self.get_context_data(form=form, relatives=relatives, dossier=self.dossier))
+
+
+class DossierUpdateView(EditMixin, PageMixin, TemplateView):
+    template_name = "web/dossier_form.html"
+
+    def get(self, request, pk):
+        form = DossierDetailsForm(initial=DossierDetailsForm.initial_for(self.dossier))
+        return self.render_to_response(self.get_context_data(form=form, dossier=self.dossier))
+
+    def post(self, request, pk):
+        form = DossierDetailsForm(request.POST, initial=DossierDetailsForm.initial_for(self.dossier))
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in DossierDetailsForm.FIELDS}
+            try:
+                dossier_update_details(dossier=self.dossier, actor=request.user, note=form.cleaned_data["note"],
+                                       **fields)
+            except RuleViolation as exc:
+                for reason in exc.reasons:
+                    form.add_error(None, str(reason))
+            else:
+                messages.success(request, _("The dossier's details were saved."))
+                return HttpResponseRedirect(reverse("dossiers:detail", args=[self.dossier.pk]))
+        return self.render_to_response(self.get_context_data(form=form, dossier=self.dossier))
