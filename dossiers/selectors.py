@@ -29,7 +29,9 @@ CREATE_ROLES = {Role.CELL_SECRETARY, Role.CELL_DEPUTY, Role.UNION_OFFICER}
 
 def dossier_list(*, user) -> QuerySet[Dossier]:
     """The dossiers the user may see, with what a list row shows: one query per page."""
-    last_change = DossierHistory.objects.filter(dossier=OuterRef("pk")).order_by("-at", "-id").values("at")[:1]
+    # The date the latest act took effect (a meeting, a decision), not when someone typed it in.
+    last_change = (DossierHistory.objects.filter(dossier=OuterRef("pk")).order_by("-effective_on", "-id")
+                   .values("effective_on")[:1])
     return (
         visible_dossiers(user)
         .select_related("candidate", "cell")
