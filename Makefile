@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages migrate seed lint bench clean
+.PHONY: run test install messages migrate seed lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,6 @@ test: messages
 
 lint: install
 	$(VENV)/bin/ruff check .
-
-bench: messages
-	$(PY) manage.py bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
