@@ -8,16 +8,23 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import models
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyAdminMixin:
+    """Recorded by the services, read here: no add, no change, no delete."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 @admin.register(models.Organization)
@@ -74,22 +81,13 @@ class DossierAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.DossierHistory)
-class DossierHistoryAdmin(admin.ModelAdmin):
+class DossierHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: visible, never editable, never deletable."""
 
-    list_display = ["at", "dossier", "actor", "action", "from_state", "to_state"]
+    list_display = ["at", "effective_on", "dossier", "actor", "action", "from_state", "to_state"]
     list_filter = ["action", "to_state"]
     search_fields = ["dossier__candidate__search_name"]
     readonly_fields = [f.name for f in models.DossierHistory._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in [models.TrainingCertificate, models.Introducer, models.Mentor, models.Verification,
@@ -99,20 +97,11 @@ for model in [models.TrainingCertificate, models.Introducer, models.Mentor, mode
 
 
 @admin.register(models.Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Votes decide outcomes: recorded by the services, read here."""
 
     list_display = ["dossier", "purpose", "meeting_date", "eligible", "votes_for", "passed"]
     readonly_fields = [f.name for f in models.Vote._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.site_header = _("Party member development — administration")

@@ -443,13 +443,16 @@ def _date_widgets(model, names):
     return {name: DateInput for name in names if isinstance(model._meta.get_field(name), models.DateField)}
 
 
-class CandidateForm(forms.ModelForm):
+class StyledModelForm(forms.ModelForm):
     required_css_class = "web-field--required"
     error_css_class = "web-field--error"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class CandidateForm(StyledModelForm):
 
     class Meta:
         model = Candidate
@@ -463,13 +466,7 @@ class CandidateForm(forms.ModelForm):
         return [(title, [self[name] for name in names]) for title, names in CANDIDATE_SECTIONS]
 
 
-class RelativeForm(forms.ModelForm):
-    required_css_class = "web-field--required"
-    error_css_class = "web-field--error"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+class RelativeForm(StyledModelForm):
 
     class Meta:
         model = Relative
