@@ -29,7 +29,7 @@ run: messages seed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: messages
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "viewflow",
+    "viewflow.workflow",
     "dossiers",
     "permissions",
     "workflows",
@@ -185,3 +186,12 @@ LOGGING = {
 
 # The admin's "revert to this version" would bypass dossiers.services (and the protected state).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Working days allowed for the steps the rules do not time ("*" for any other step).
+WORKFLOW_DEFAULT_DAYS = {
+    "*": 10,
+    "enroll_training": 30,
+    "complete_training": 60,
+    "verify_history": 30,
+    "new_member_class": 200,
+}

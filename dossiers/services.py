@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import gates, rules
+from .signals import dossier_changed
 from .models import (
     OPEN_STATES,
     ActKind,
@@ -124,11 +125,13 @@ def _record(
 ) -> DossierHistory:
     """One history row; `on` is the date the act took effect (a meeting, a decision), which the
     timeline shows beside the moment it was recorded."""
-    return DossierHistory.objects.create(
+    event = DossierHistory.objects.create(
         dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=dossier.state,
         effective_on=on or timezone.localdate(), note=note,
         evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    return event
 
 
 def _transition(dossier: Dossier, name: str) -> None:

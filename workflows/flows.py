@@ -1,0 +1,227 @@
+"""The admission process as people work it: shared/domain.md §2 and §4, one node per attribute.
+
+Each human task is a step of `dossiers.gates`; its work is done through the dossier's services
+(the step's form), and the task is finished by `workflows.sync` as soon as the dossier shows the
+work done — whether it was done from the task, the dossier page or anywhere else. So the open
+tasks always match the dossier's state.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from dossiers import gates
+from dossiers.models import (
+    ActKind,
+    CertificateKind,
+    Dossier,
+    OpinionStage,
+    ProgressStage,
+    State,
+)
+
+from . import views
+from .models import AdmissionProcess
+
+
+class StepTask(flow.View):
+    """A human task: take `step` of the dossier until `done(dossier)` holds."""
+
+    def __init__(self, step: str, done, title):
+        super().__init__(views.TaskStepView.as_view())
+        self.step = step
+        self.done = done
+        self.Annotation(title=title)
+
+
+def after(*states):
+    """Done once the dossier has moved on along the main path (an end is not "done": the
+    workflow cancels the open tasks instead)."""
+    return lambda d: d.state not in states and d.state not in (State.REJECTED, State.WITHDRAWN)
+
+
+def left(state):
+    """Done once the dossier has left `state` by any way, an end included: the gateway after the
+    task reads the outcome."""
+    return lambda d: d.state != state
+
+
+def has_act(kind):
+    return lambda d: bool(gates.acts(d, kind))
+
+
+def introducers_complete(d: Dossier) -> bool:
+    """Two introducers, or a union resolution plus one (Charter Art. 4 §1); the 12 months and the
+    official status are checked again on the vote date."""
+    needed = 1 if gates.has_union_resolution(d) else 2
+    return len(gates.active_introducers(d)) >= needed
+
+
+def decided_recognition(d: Dossier) -> bool:
+    return d.state in (State.RECOGNIZED, State.REMOVED)
+
+
+class AdmissionFlow(flow.Flow):
+    process_class = AdmissionProcess
+    process_title = _("Admission of a new member")
+    process_description = _("From the source list to official membership.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.enroll_training)
+
+    # Steps 1–3: the party-awareness class.
+    enroll_training = StepTask(
+        "enroll_training", after(State.SPOTTED), _("Enrol in the Party awareness class")
+    ).Next(this.complete_training)
+    complete_training = StepTask(
+        "complete_training", after(State.SPOTTED, State.TRAINING), _("Record the class result and certificate")
+    ).Next(this.prepare_dossier)
+
+    # Steps 2, 4–8: the dossier is prepared in parallel.
+    prepare_dossier = (
+        flow.Split()
+        .Next(this.assign_mentor)
+        .Next(this.assign_introducers)
+        .Next(this.collect_papers)
+        .Next(this.verify_history)
+        .Next(this.gather_opinions)
+    )
+    assign_mentor = StepTask(
+        "assign_mentor", lambda d: bool(gates.active_mentors(d)), _("Assign a mentor")
+    ).Next(this.dossier_ready)
+    assign_introducers = StepTask(
+        "assign_introducer", introducers_complete, _("Assign the introducers (3-KNĐ)")
+    ).Next(this.dossier_ready)
+    collect_papers = StepTask(
+        "record_personal_history", lambda d: bool(d.application_received_on and d.history_received_on),
+        _("Collect the application (1-KNĐ) and personal history (2-KNĐ)"),
+    ).Next(this.dossier_ready)
+    verify_history = StepTask(
+        "certify_personal_history", lambda d: d.history_certified_on is not None,
+        _("Verify the personal history and relatives, then certify it"),
+    ).Next(this.dossier_ready)
+    gather_opinions = StepTask(
+        "record_opinions", lambda d: gates.opinion(d, OpinionStage.ADMISSION) is not None,
+        _("Gather the opinions of unions and the residence (5-KNĐ)"),
+    ).Next(this.dossier_ready)
+    dossier_ready = flow.Join().Next(this.submit_for_vote)
+
+    # Step 9: the branch vote.
+    submit_for_vote = StepTask(
+        "submit_for_vote", after(State.MENTORING), _("Submit the dossier to the cell")
+    ).Next(this.branch_vote)
+    branch_vote = StepTask(
+        "record_branch_vote", left(State.BRANCH_VOTE), _("Hold the cell vote on admission (6-KNĐ)")
+    ).Next(this.branch_passed)
+    branch_passed = flow.If(this.is_in_higher_approval).Then(this.needs_appraisal).Else(this.not_admitted)
+
+    # Steps 9a–11: sub-committee, grassroots committee, competent committee.
+    needs_appraisal = flow.If(this.is_under_sub_committee).Then(this.sub_committee_appraisal).Else(
+        this.needs_grassroots_resolution)
+    sub_committee_appraisal = StepTask(
+        "record_sub_committee_admission", has_act(ActKind.SUB_COMMITTEE_ADMISSION),
+        _("Sub-committee appraisal report (7-KNĐ)"),
+    ).Next(this.needs_grassroots_resolution)
+    needs_grassroots_resolution = flow.If(this.has_grassroots_committee).Then(this.grassroots_resolution).Else(
+        this.admission_decision)
+    grassroots_resolution = StepTask(
+        "record_grassroots_admission",
+        lambda d: bool(gates.acts(d, ActKind.GRASSROOTS_ADMISSION)) or d.state != State.HIGHER_APPROVAL,
+        _("Grassroots committee resolution (8-KNĐ)"),
+    ).Next(this.grassroots_passed)
+    grassroots_passed = flow.If(this.is_in_higher_approval).Then(this.admission_decision).Else(this.not_admitted)
+    admission_decision = StepTask(
+        "decide_admission",
+        lambda d: any(a.approved for a in gates.acts(d, ActKind.ADMISSION_DECISION)) or d.state != State.HIGHER_APPROVAL,
+        _("Admission decision (9-KNĐ)"),
+    ).Next(this.admitted)
+    admitted = flow.If(this.is_in_higher_approval).Then(this.ceremony).Else(this.not_admitted)
+
+    # Steps 12–13: ceremony and probation.
+    ceremony = StepTask("hold_ceremony", after(State.HIGHER_APPROVAL), _("Hold the admission ceremony")).Next(
+        this.probation)
+    probation = (
+        flow.Split()
+        .Next(this.new_member_class)
+        .Next(this.mentor_report)
+        .Next(this.self_review)
+        .Next(this.probation_opinions)
+    )
+    new_member_class = StepTask(
+        "record_new_member_certificate", lambda d: gates.certificate(d, CertificateKind.NEW_MEMBER) is not None,
+        _("New-member political class"),
+    ).Next(this.probation_over)
+    mentor_report = StepTask(
+        "record_progress_report",
+        lambda d: any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()),
+        _("Mentor's report on the probationary member (11-KNĐ)"),
+    ).Next(this.probation_over)
+    self_review = StepTask(
+        "record_self_review", lambda d: bool(list(d.self_reviews.all())), _("Self-review (10-KNĐ)")
+    ).Next(this.probation_over)
+    probation_opinions = StepTask(
+        "record_opinions", lambda d: gates.opinion(d, OpinionStage.PROBATION) is not None,
+        _("Opinions of unions and the residence on the probationary member (12-KNĐ)"),
+    ).Next(this.probation_over)
+    probation_over = flow.Join().Next(this.recognition_vote)
+
+    # Step 14: recognition (QĐ 232 4.2–4.3).
+    recognition_vote = StepTask(
+        "record_recognition_vote",
+        lambda d: bool(gates.acts(d, ActKind.BRANCH_RECOGNITION)) or gates.removal_proposed(d)
+        or d.escalated_on is not None or d.state != State.PROBATION,
+        _("Cell vote on official recognition (13-KNĐ)"),
+    ).Next(this.recognition_outcome)
+    recognition_outcome = (
+        flow.Switch()
+        .Case(this.recognition_decision, this.goes_to_competent_committee)
+        .Case(this.removal_decision, this.removal_proposed)
+        .Case(this.needs_grassroots_recognition, this.recognition_proposed)
+        .Default(this.recognition_decision)
+    )
+    needs_grassroots_recognition = flow.If(this.has_grassroots_committee).Then(this.grassroots_recognition).Else(
+        this.recognition_decision)
+    grassroots_recognition = StepTask(
+        "record_grassroots_recognition",
+        lambda d: bool(gates.acts(d, ActKind.GRASSROOTS_RECOGNITION)) or d.state != State.PROBATION,
+        _("Grassroots committee resolution on recognition (15-KNĐ)"),
+    ).Next(this.recognition_decision)
+    recognition_decision = StepTask(
+        "recognize", decided_recognition, _("Recognition decision (16-KNĐ)")
+    ).Next(this.finished)
+    removal_decision = StepTask(
+        "remove", decided_recognition, _("Decision on removal from the probationary list")
+    ).Next(this.finished)
+
+    not_admitted = flow.End()
+    finished = flow.End()
+
+    # --- conditions, read from the dossier ---------------------------------------------------
+
+    def start_case(self, activation, dossier: Dossier):
+        activation.process.artifact = dossier
+        activation.process.save()
+        return activation.process
+
+    def is_in_higher_approval(self, activation) -> bool:
+        return activation.process.dossier.state == State.HIGHER_APPROVAL
+
+    def is_under_sub_committee(self, activation) -> bool:
+        return gates.under_sub_committee(activation.process.dossier)
+
+    def has_grassroots_committee(self, activation) -> bool:
+        return gates.has_grassroots_committee(activation.process.dossier)
+
+    def goes_to_competent_committee(self, activation) -> bool:
+        """After three inconclusive votes the competent committee decides directly (4.2c)."""
+        d = activation.process.dossier
+        return d.escalated_on is not None and not gates.acts(d, ActKind.BRANCH_RECOGNITION)
+
+    def removal_proposed(self, activation) -> bool:
+        d = activation.process.dossier
+        return gates.removal_proposed(d) and not gates.acts(d, ActKind.BRANCH_RECOGNITION)
+
+    def recognition_proposed(self, activation) -> bool:
+        return bool(gates.acts(activation.process.dossier, ActKind.BRANCH_RECOGNITION))

@@ -1,0 +1,71 @@
+"""The workflow's own records: the admission process (viewflow's Process whose artifact is the
+dossier), each task's statutory deadline, and the notices users read in the application."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process, Task
+
+from dossiers.models import Dossier
+
+
+class AdmissionProcess(Process):
+    class Meta:
+        proxy = True
+        verbose_name = _("admission process")
+        verbose_name_plural = _("admission processes")
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.artifact
+
+
+class TaskDeadline(models.Model):
+    """When a task is due, by which rule, and what the daily sweep has done about it."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="deadline")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="task_deadlines")
+    due_on = models.DateField(_("due date"), db_index=True)
+    rule = models.CharField(_("rule"), max_length=255)
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task deadline")
+        verbose_name_plural = _("task deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.due_on:%d/%m/%Y}"
+
+
+class NoticeKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Task assigned to you")
+    AVAILABLE = "available", _("New task in your queue")
+    OVERDUE = "overdue", _("Task overdue")
+    ESCALATED = "escalated", _("Overdue task escalated to you")
+
+
+class Notice(models.Model):
+    """An in-app notice; the same text goes by email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    message = models.TextField(_("message"))
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "task", "kind"], name="notice_once_per_task_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
