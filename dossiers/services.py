@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import gates, rules
-from .signals import dossier_changed
 from .models import (
     OPEN_STATES,
     ActKind,
@@ -49,6 +48,7 @@ from .models import (
     Vote,
     VotePurpose,
 )
+from .signals import dossier_changed
 
 
 class RuleViolation(Exception):
