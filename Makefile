@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages migrate seed lint clean
+.PHONY: run test install messages migrate seed lint clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ run: messages seed
 	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: messages
+# The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright; Playwright's own
+# browser download is not used. Installed here when missing (CI runs as root on Debian).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || apt-get install -y -q chromium \
+		|| (apt-get update -q && apt-get install -y -q chromium)
+
+test: messages chromium
 	$(PY) -m pytest -n auto --dist loadfile
 
 lint: install

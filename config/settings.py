@@ -198,3 +198,9 @@ WORKFLOW_DEFAULT_DAYS = {
 
 # Sessions read from the cache and fall back to the database: one query less on every page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Overdue tasks are escalated to the next level after this many working days.
+WORKFLOW_ESCALATE_AFTER_DAYS = 5
+# [R] The mentor evaluates the candidate / probationer every this many months (reference 001).
+WORKFLOW_EVALUATION_MONTHS = 3
+# Absolute address used in the links of notification emails.
+WORKFLOW_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -2,13 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from web.notice_views import NoticeListView
 from web.site import site
+from web.views import DossierChartView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admission flow's chart for one dossier (server-rendered SVG, scoped like the dossier page).
+    path("dossiers/<int:pk>/process.svg", DossierChartView.as_view(), name="dossier_chart"),
+    path("notices/", include(([path("", NoticeListView.as_view(), name="list")], "notices"))),
     # viewflow's frontend: "/" and "/dossiers/…" (web.site).
     path("", site.urls),
 ]

@@ -1086,7 +1086,9 @@ class Builder:
         self.build_users()
         self.build_members()
         plans = self.make_plans()
-        return [self.run(plan) for plan in plans]
+        dossiers = [self.run(plan) for plan in plans]
+        claim_demo_tasks(self.users)
+        return dossiers
 
 
 def build(today: dt.date | None = None) -> list[Dossier] | None:
@@ -1095,3 +1097,48 @@ def build(today: dt.date | None = None) -> list[Dossier] | None:
         if demo_exists():
             return None
         return Builder(today).build()
+
+
+
+# --------------------------------------------------------------------------------------------
+# The last phase: every demo login with a task role holds some open tasks
+# --------------------------------------------------------------------------------------------
+
+# How many open tasks each demo login claims from its queue (workflows.selectors.tasks_queue), in
+# the queue's order (overdue first, then by due date), one task of each kind first. The mentor goes
+# first (the cell's secretaries may take the mentor's report too) and takes every task open to
+# mentors on the cases he mentors; the cell's two secretaries share the busy cell's tasks.
+DEMO_CLAIMS = [("giupdo", 10), ("bithu", 6), ("phobithu", 3), ("danguy", 5), ("btv", 5)]
+
+
+def _varied(tasks: list) -> list:
+    """The queue's tasks with one of each kind first (the queue's order kept within a kind)."""
+    rank = Counter()
+    keyed = []
+    for i, task in enumerate(tasks):
+        name = task.flow_task.name if task.flow_task else ""
+        keyed.append((rank[name], i, task))
+        rank[name] += 1
+    return [task for _r, _i, task in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def claim_demo_tasks(users: dict | None = None) -> dict[str, int]:
+    """Claim open tasks for the demo logins; a login that already holds open tasks is left alone,
+    so running it again changes nothing. Returns how many each login claimed."""
+    from workflows.selectors import tasks_inbox, tasks_queue  # noqa: PLC0415 - workflows imports dossiers
+    from workflows.services import TaskRefused, task_claim  # noqa: PLC0415
+
+    User = get_user_model()
+    claimed: dict[str, int] = {}
+    for username, wanted in DEMO_CLAIMS:
+        user = (users or {}).get(username) or User.objects.filter(username=username).first()
+        if user is None or tasks_inbox(user=user).exists():
+            continue
+        claimed[username] = 0
+        for task in _varied(list(tasks_queue(user=user)[:200]))[:wanted]:
+            try:
+                task_claim(task=task, user=user)
+            except TaskRefused:
+                continue
+            claimed[username] += 1
+    return claimed

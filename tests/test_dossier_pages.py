@@ -54,9 +54,10 @@ def test_the_login_page_is_the_sites_own_in_vietnamese(client, db):
     assert "cdn" not in html.lower() and "//fonts.googleapis" not in html
 
 
-def test_logging_in_leads_to_the_dossier_list(client, secretary_a):
+def test_logging_in_leads_to_the_home_page_with_the_way_to_the_dossier_list(client, secretary_a):
     response = client.post(reverse("login"), {"username": "bithu_a", "password": "pw-test-12345"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("dossiers:index")
+    assert response.redirect_chain[-1][0] == reverse("index")
+    assert reverse("dossiers:index") in response.content.decode()
 
 
 def test_logout_is_a_post_that_returns_to_the_login_page(client, secretary_a):
@@ -76,10 +77,10 @@ def test_anonymous_requests_are_sent_to_the_login_page(client, cell_a):
         assert response["Location"].startswith(reverse("login") + "?next="), url
 
 
-def test_the_home_page_redirects_to_the_dossier_list(client, secretary_a):
+def test_the_home_page_shows_my_tasks_and_links_to_the_dossier_list(client, secretary_a):
     client.force_login(secretary_a)
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == reverse("dossiers:index")
+    assert response.status_code == 200 and reverse("dossiers:index") in response.content.decode()
 
 
 def test_pages_carry_the_site_menu_and_no_viewflow_demo_text(client, secretary_a, cell_a):

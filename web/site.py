@@ -1,10 +1,10 @@
-"""The viewflow frontend: one Site ("Phát triển đảng viên") with the dossier Application."""
+"""The viewflow frontend: one Site ("Phát triển đảng viên") with the dossier and task Applications."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
-from . import views
+from . import task_views, views
 
 
 class DossierApplication(Application):
@@ -23,10 +23,28 @@ class DossierApplication(Application):
     step_path = path("<int:pk>/act/<str:step>/", views.StepView.as_view(), name="step")
 
 
+class TaskApplication(Application):
+    """Công việc: my tasks, the queue, what I have done; claim, give back, give to someone else."""
+
+    app_name = "tasks"
+    title = _("Tasks")
+    icon = "assignment"
+    url_prefix = "tasks"
+    menu_template_name = "web/menu.html"
+
+    index_path = path("", task_views.TaskListView.as_view(kind="inbox"), name="inbox")
+    queue_path = path("queue/", task_views.TaskListView.as_view(kind="queue"), name="queue")
+    archive_path = path("archive/", task_views.TaskListView.as_view(kind="archive"), name="archive")
+    bulk_claim_path = path("queue/claim/", task_views.BulkClaimView.as_view(), name="claim_bulk")
+    claim_path = path("<int:pk>/claim/", task_views.ClaimView.as_view(), name="claim")
+    unassign_path = path("<int:pk>/unassign/", task_views.UnassignView.as_view(), name="unassign")
+    reassign_path = path("<int:pk>/reassign/", task_views.ReassignView.as_view(), name="reassign")
+
+
 class PartySite(Site):
-    # One application: its own menu is enough, the site's list of applications is left out.
+    # The applications' shared menu (web/menu.html) lists both; the site's own list is left out.
     menu_template_name = None
-    index_path = path("", views.HomeView.as_view(), name="index")
+    index_path = path("", task_views.HomeView.as_view(), name="index")
 
 
-site = PartySite(title=_("Party member development"), viewsets=[DossierApplication()])
+site = PartySite(title=_("Party member development"), viewsets=[DossierApplication(), TaskApplication()])

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import RedirectView, TemplateView
+from django.views import View
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from dossiers import gates
@@ -36,7 +37,15 @@ from dossiers.selectors import (
     grassroots_of,
 )
 from dossiers.services import RuleViolation, dossier_create, dossier_update_details
-from permissions.scoping import visible_organizations
+from permissions.scoping import access_dossier, visible_organizations
+from workflows.page import (
+    chart_svg,
+    process_tasks,
+    process_view,
+    remember_inbox_count,
+    status_label,
+    task_title,
+)
 
 from . import access
 from .forms import (
@@ -76,11 +85,6 @@ class PageMixin(AccessMixin):
     def prepare(self, request, *args, **kwargs) -> None:
         pass
 
-
-class HomeView(PageMixin, RedirectView):
-    """`/`: the dossier list for now; per-role home pages come later."""
-
-    pattern_name = "dossiers:index"
 
 
 def step_label(name: str) -> str:
@@ -242,6 +246,23 @@ def field_rows(obj, names) -> list[tuple[str, object]]:
     return rows
 
 
+def timeline(dossier: Dossier, ended_tasks) -> list[dict]:
+    """The dossier's history and its process's ended tasks in one list, newest first, in the order
+    they were recorded (the history is append-only; a task ends when the action that did its work
+    is recorded). Each item says whether it is an action on the dossier or a task of the process."""
+    items = [
+        {"kind": "action", "at": e.at, "event": e, "label": action_label(e.action), "actor": vn_name(e.actor)}
+        for e in dossier.events.all()
+    ]
+    items += [
+        {"kind": "task", "at": t.finished, "task": t, "label": task_title(t), "actor": vn_name(t.owner),
+         "status": t.status, "status_label": status_label(t.status)}
+        for t in ended_tasks if t.finished is not None
+    ]
+    items.sort(key=lambda item: item["at"], reverse=True)
+    return items
+
+
 class DossierDetailView(PageMixin, TemplateView):
     template_name = "web/dossier_detail.html"
 
@@ -252,11 +273,10 @@ class DossierDetailView(PageMixin, TemplateView):
         acts = list(d.acts.all())
         act_by_vote = {a.vote_id: a for a in acts if a.vote_id}
         votes = [(v, act_by_vote.get(v.pk)) for v in d.votes.all()]
-        # Newest first, in the order the actions were recorded (the log is append-only).
-        events = [
-            {"event": e, "label": action_label(e.action), "actor": vn_name(e.actor)}
-            for e in reversed(list(d.events.all()))
-        ]
+        # One query: the process view, the task history, and the menu badge's count.
+        tasks = process_tasks(d, viewer=user)
+        remember_inbox_count(self.request, tasks)
+        process = process_view(tasks)
         relatives = list(d.candidate.relatives.all())
         ctx = super().get_context_data(**kwargs)
         ctx.update(
@@ -278,12 +298,24 @@ class DossierDetailView(PageMixin, TemplateView):
             acts=[a for a in acts if a.kind not in UNION_RESOLUTION_KINDS],
             documents=acts,
             ceremony=getattr(d, "ceremony", None),
-            events=events,
+            events=timeline(d, process.history),
+            process=process,
             panel=next_step_panel(user, d, today),
             today=today,
             may_edit=access.may_edit(user, d),
         )
         return ctx
+
+
+class DossierChartView(PageMixin, View):
+    """`/dossiers/<pk>/process.svg`: viewflow's chart of the admission flow, this dossier's steps
+    coloured; the dossier page loads it only when its reader opens the chart."""
+
+    def get(self, request, pk):
+        dossier = access_dossier(request.user, pk, queryset=Dossier.objects.only("pk", "cell"))
+        response = HttpResponse(chart_svg(process_tasks(dossier)), content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 # --- The action pages -------------------------------------------------------------------------

@@ -1,55 +1,164 @@
 """When each task is due: the statutory limits in working days (QĐ 232 4.1, 4.2, 4.3.1), and
-configurable defaults (settings.WORKFLOW_DEFAULT_DAYS) for the steps the rules do not fix."""
+configurable defaults (settings.WORKFLOW_DEFAULT_DAYS) for the steps the rules do not fix.
+
+Every due date is computed here from the dossier's stored facts (the cell's resolution, the
+decision, the end of probation) with `dossiers.workdays` — never typed in. A task gets its
+`TaskDeadline` when viewflow creates it (`attach`); a later change of those facts (the decision
+period extended, say) moves the open deadlines with it (`recompute`).
+"""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dossiers import gates, rules
-from dossiers.models import ActKind, Dossier
+from dossiers.models import ActKind, Dossier, VotePurpose
 from dossiers.workdays import add_working_days
+
+# The date the change being synchronised took effect (the meeting, the decision…): the default
+# periods run from it rather than from the day someone typed it in. Set by `workflows.sync`.
+EFFECTIVE_ON: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("effective_on", default=None)
+
+ADMISSION_DECISION_NODES = ("sub_committee_appraisal", "grassroots_resolution", "admission_decision")
+RECOGNITION_DECISION_NODES = ("grassroots_recognition", "recognition_decision", "removal_decision")
+PROBATION_END_NODES = ("mentor_report", "self_review", "probation_opinions")
+EVALUATION_NODE = "periodic_report"
+RECOGNITION_VOTE_DAYS = 30  # QĐ 232 4.2 [C]
+RECOGNITION_DECISION_DAYS = 30  # QĐ 232 4.3.1 [C]
 
 
 @dataclass(frozen=True)
 class Due:
     on: dt.date
     rule: str
+    # True when read from the dossier's facts (then a change of those facts moves it).
+    fixed: bool = True
+
+
+def default_days(node_name: str) -> int:
+    table = settings.WORKFLOW_DEFAULT_DAYS
+    return int(table.get(node_name, table["*"]))
 
 
 def _default(node_name: str, created: dt.date) -> Due:
-    days = settings.WORKFLOW_DEFAULT_DAYS.get(node_name, settings.WORKFLOW_DEFAULT_DAYS["*"])
-    return Due(add_working_days(created, days), _("%(days)d working days (default for this step)") % {"days": days})
+    days = default_days(node_name)
+    return Due(add_working_days(created, days),
+               _("%(days)d working days (default for this step)") % {"days": days}, fixed=False)
 
 
-def due_for(node_name: str, dossier: Dossier, created: dt.date) -> Due:
-    """The due date of a task created on `created` for `dossier`."""
-    if node_name in ("grassroots_resolution", "sub_committee_appraisal", "admission_decision"):
+def _decision_days(dossier: Dossier) -> tuple[int, bool]:
+    days = int(rules.rule("DECISION_DEADLINE_WORKING_DAYS"))
+    if dossier.decision_extended:
+        return days + int(rules.rule("DECISION_EXTENSION_WORKING_DAYS")), True
+    return days, False
+
+
+def _recognition_proposal_date(dossier: Dossier) -> dt.date | None:
+    """The date the cell proposed recognition (13-KNĐ) or removal (its vote), or the date the
+    case went to the higher committee after three inconclusive votes (QĐ 232 4.2c)."""
+    act = gates.last_act(dossier, ActKind.BRANCH_RECOGNITION)
+    if act is not None:
+        return act.date
+    if gates.removal_proposed(dossier):
+        return gates.votes(dossier, VotePurpose.BRANCH_RECOGNITION)[-1].meeting_date
+    return dossier.escalated_on
+
+
+def due_for(node_name: str, dossier: Dossier, created: dt.date, *, period_end: dt.date | None = None) -> Due:
+    """The due date of task `node_name` created on `created` for `dossier` (its acts, votes
+    prefetched or not), with the rule it comes from, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _due_for(node_name, dossier, created, period_end)
+
+
+def _due_for(node_name: str, dossier: Dossier, created: dt.date, period_end: dt.date | None) -> Due:
+    if node_name in ADMISSION_DECISION_NODES:
+        # QĐ 232 4.3.1: the competent committee decides within 60 working days of the cell's
+        # resolution (6-KNĐ), extendable by 30; the bodies in between work inside that period.
         branch = gates.last_act(dossier, ActKind.BRANCH_ADMISSION)
         if branch is not None:
-            days = int(rules.rule("DECISION_DEADLINE_WORKING_DAYS"))
-            text = _("%(days)d working days from the cell resolution (QĐ 232, point 4.3.1)")
-            if dossier.decision_extended:
-                days += int(rules.rule("DECISION_EXTENSION_WORKING_DAYS"))
-                text = _("%(days)d working days from the cell resolution, extended (QĐ 232, point 4.3.1)")
+            days, extended = _decision_days(dossier)
+            text = (_("%(days)d working days from the cell resolution, extended (QĐ 232, point 4.3.1)") if extended
+                    else _("%(days)d working days from the cell resolution (QĐ 232, point 4.3.1)"))
             return Due(add_working_days(branch.date, days), text % {"days": days})
     if node_name == "ceremony":
         decision = next((a for a in gates.acts(dossier, ActKind.ADMISSION_DECISION) if a.approved), None)
         if decision is not None:
+            days = int(rules.rule("CEREMONY_DEADLINE_WORKING_DAYS"))
             return Due(rules.ceremony_deadline(decision_date=decision.date),
-                       _("30 working days from the admission decision (QĐ 232, point 4.1)"))
+                       _("%(days)d working days from the admission decision (QĐ 232, point 4.1)") % {"days": days})
     if node_name == "recognition_vote" and dossier.official_date:
-        return Due(add_working_days(dossier.official_date, 30),
+        return Due(add_working_days(dossier.official_date, RECOGNITION_VOTE_DAYS),
                    _("30 working days after the 12 months of probation (QĐ 232, point 4.2)"))
-    if node_name in ("grassroots_recognition", "recognition_decision", "removal_decision"):
-        branch = gates.last_act(dossier, ActKind.BRANCH_RECOGNITION)
-        if branch is not None:
-            return Due(add_working_days(branch.date, 30),
-                       _("30 working days from the cell resolution on recognition (QĐ 232, point 4.3.1)"))
-    if node_name in ("self_review", "probation_opinions", "mentor_report") and dossier.official_date:
-        return Due(add_working_days(dossier.official_date, settings.WORKFLOW_DEFAULT_DAYS["*"]),
-                   _("after the 12 months of probation"))
+    if node_name in RECOGNITION_DECISION_NODES:
+        proposed = _recognition_proposal_date(dossier)
+        if proposed is not None:
+            extended = dossier.decision_extended
+            days = RECOGNITION_DECISION_DAYS + (int(rules.rule("DECISION_EXTENSION_WORKING_DAYS")) if extended else 0)
+            text = (_("%(days)d working days from the cell resolution on recognition, extended (QĐ 232, point 4.3.1)")
+                    if extended else
+                    _("%(days)d working days from the cell resolution on recognition (QĐ 232, point 4.3.1)"))
+            return Due(add_working_days(proposed, days), text % {"days": days})
+    if node_name in PROBATION_END_NODES and dossier.official_date:
+        # Written after the 12 months (HD 01-HD/TW 4.2), ready for the cell's vote.
+        days = default_days(node_name)
+        return Due(add_working_days(dossier.official_date, days),
+                   _("%(days)d working days after the 12 months of probation") % {"days": days})
+    if node_name == EVALUATION_NODE and period_end is not None:
+        days = default_days(node_name)
+        return Due(add_working_days(period_end, days),
+                   _("%(days)d working days after the end of the evaluation period") % {"days": days})
     return _default(node_name, created)
+
+
+# --- Attaching and moving deadlines -------------------------------------------------------------
+
+
+def _dossier_for(process) -> Dossier:
+    return Dossier.objects.prefetch_related("acts", "votes").get(pk=process.artifact_object_id)
+
+
+def attach(task) -> None:
+    """Give a newly created human task its deadline (called from the Task post_save hook)."""
+    from .models import TaskDeadline
+
+    process = task.process
+    dossier = _dossier_for(process)
+    created = EFFECTIVE_ON.get() or timezone.localdate()
+    period_end = (process.data or {}).get("period_end")
+    due = due_for(task.flow_task.name, dossier, created,
+                  period_end=dt.date.fromisoformat(period_end) if period_end else None)
+    TaskDeadline.objects.create(task=task, dossier=dossier, due_on=due.on, rule=due.rule[:255])
+
+
+def recompute(dossier: Dossier, today: dt.date | None = None) -> int:
+    """Move the open deadlines of `dossier` whose rule reads facts that have changed; returns how
+    many moved. Defaults (counted from the day the task arose) stay as they are."""
+    from .models import TaskDeadline
+    from .sync import OPEN_STATUSES
+
+    today = today or timezone.localdate()
+    deadlines = list(TaskDeadline.objects.filter(dossier=dossier, task__status__in=OPEN_STATUSES)
+                     .select_related("task__process"))
+    if not deadlines:
+        return 0
+    fresh = Dossier.objects.prefetch_related("acts", "votes").get(pk=dossier.pk)
+    moved = 0
+    for deadline in deadlines:
+        period_end = (deadline.task.process.data or {}).get("period_end")
+        due = due_for(deadline.task.flow_task.name, fresh, deadline.task.created.date(),
+                      period_end=dt.date.fromisoformat(period_end) if period_end else None)
+        if not due.fixed or (due.on, due.rule[:255]) == (deadline.due_on, deadline.rule):
+            continue
+        deadline.due_on, deadline.rule = due.on, due.rule[:255]
+        if due.on >= today:
+            deadline.overdue_since = None
+        deadline.save(update_fields=["due_on", "rule", "overdue_since"])
+        moved += 1
+    return moved

@@ -8,6 +8,8 @@ tasks always match the dossier's state.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -23,7 +25,7 @@ from dossiers.models import (
 )
 
 from . import views
-from .models import AdmissionProcess
+from .models import AdmissionProcess, EvaluationProcess
 
 
 class StepTask(flow.View):
@@ -34,6 +36,23 @@ class StepTask(flow.View):
         self.step = step
         self.done = done
         self.Annotation(title=title)
+
+    def is_done(self, process, dossier: Dossier) -> bool:
+        return self.done(dossier)
+
+
+class EvaluationTask(StepTask):
+    """The mentor's report for one period: done once a report reaches the period's end."""
+
+    def is_done(self, process, dossier: Dossier) -> bool:
+        end = dt.date.fromisoformat(process.data["period_end"])
+        return any(r.period_end >= end for r in dossier.progress_reports.all())
+
+
+def mentor_user(dossier: Dossier):
+    """The user account of the dossier's active mentor (the latest assigned), if he has one."""
+    mentors = [m for m in gates.active_mentors(dossier) if m.member.user_id]
+    return mentors[-1].member.user if mentors else None
 
 
 def after(*states):
@@ -225,3 +244,30 @@ class AdmissionFlow(flow.Flow):
 
     def recognition_proposed(self, activation) -> bool:
         return bool(gates.acts(activation.process.dossier, ActKind.BRANCH_RECOGNITION))
+
+
+# States in which the mentor evaluates periodically: before the vote, and during probation
+# (reference 001; settings.WORKFLOW_EVALUATION_MONTHS, default quarterly).
+EVALUATION_STATES = (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.PROBATION)
+
+
+class EvaluationFlow(flow.Flow):
+    """A missing periodic evaluation becomes a task: `manage.py workflow_sweep` starts one
+    process per overdue period; the mentor's report for that period finishes it."""
+
+    process_class = EvaluationProcess
+    process_title = _("Periodic evaluation")
+    process_description = _("The mentor's periodic report on the candidate or probationary member.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_period).Next(this.periodic_report)
+    periodic_report = EvaluationTask(
+        "record_progress_report", lambda d: False, _("Periodic evaluation by the mentor"),
+    ).Assign(lambda activation: mentor_user(activation.process.dossier)).Next(this.finished)
+    finished = flow.End()
+
+    def start_period(self, activation, dossier: Dossier, period_start: dt.date, period_end: dt.date):
+        activation.process.artifact = dossier
+        activation.process.data = {"period_start": period_start.isoformat(), "period_end": period_end.isoformat()}
+        activation.process.save()
+        return activation.process

@@ -3,6 +3,8 @@ dossier), each task's statutory deadline, and the notices users read in the appl
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,28 @@ class AdmissionProcess(Process):
     @property
     def dossier(self) -> Dossier:
         return self.artifact
+
+
+class EvaluationProcess(Process):
+    """One periodic evaluation of the candidate or probationer by the mentor (reference 001:
+    "định kỳ hàng tháng, quý đánh giá"); `data` holds the period it covers, as ISO dates."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("periodic evaluation")
+        verbose_name_plural = _("periodic evaluations")
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.artifact
+
+    @property
+    def period_start(self) -> dt.date:
+        return dt.date.fromisoformat(self.data["period_start"])
+
+    @property
+    def period_end(self) -> dt.date:
+        return dt.date.fromisoformat(self.data["period_end"])
 
 
 class TaskDeadline(models.Model):

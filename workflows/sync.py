@@ -1,34 +1,57 @@
-"""Keeps the admission process in step with its dossier, inside the service's transaction.
+"""Keeps the dossier's processes in step with it, inside the service's transaction.
 
 The dossier's services are the only way its state changes; each sends `dossier_changed`. Here the
-process starts with the dossier, every open task whose work the dossier now shows done is finished
-(by the user who did it), the gateways after it read the outcome, and when the case ends early
-(withdrawn, rejected) the tasks still open are cancelled.
+admission process starts with the dossier, every open task whose work the dossier now shows done
+is finished (by the user who did it) — in the admission process and in the periodic evaluations
+alike — the gateways after it read the outcome, deadlines that read the changed facts move, and
+when the case ends early (withdrawn, rejected) the tasks still open are cancelled.
+
+Every human task gets its deadline when viewflow creates it (`on_task_created`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Prefetch
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from dossiers.models import FINAL_STATES, Dossier
+from dossiers.models import FINAL_STATES, Dossier, Mentor, State
 from dossiers.signals import dossier_changed
 
-from .flows import AdmissionFlow, StepTask
+from . import deadlines
+from .flows import EVALUATION_STATES, AdmissionFlow, EvaluationFlow, StepTask
 from .models import AdmissionProcess
+from .signals import task_assigned
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
+def _dossier_type() -> ContentType:
+    return ContentType.objects.get_for_model(Dossier)
+
+
 def process_of(dossier: Dossier) -> AdmissionProcess | None:
+    """The dossier's admission process (its periodic evaluations are separate processes)."""
     return AdmissionProcess.objects.filter(
         flow_class=AdmissionFlow,
-        artifact_content_type=ContentType.objects.get_for_model(Dossier),
+        artifact_content_type=_dossier_type(),
         artifact_object_id=dossier.pk,
     ).first()
+
+
+def open_processes(dossier: Dossier) -> list[Process]:
+    """Every unfinished process about the dossier: admission and periodic evaluations."""
+    return list(Process.objects.filter(
+        artifact_content_type=_dossier_type(), artifact_object_id=dossier.pk, finished__isnull=True,
+    ).order_by("pk"))
 
 
 def open_tasks(process) -> list[Task]:
@@ -50,34 +73,124 @@ def _finish(task: Task, actor) -> None:
         activation.execute()
 
 
+def _cancel(process: Process) -> None:
+    for task in open_tasks(process):
+        with task.activation() as activation:
+            activation.cancel()
+    process.status = PROCESS.CANCELED
+    process.finished = timezone.now()
+    process.save(update_fields=["status", "finished"])
+
+
+def _load(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_related("cell__parent__parent", "candidate").get(pk=dossier.pk)
+
+
 def advance(dossier: Dossier, actor) -> None:
-    """Finish every task whose work is done, until none is; then close an ended case."""
-    process = process_of(dossier)
-    if process is None:
+    """Finish every task whose work is done, until none is; then close what the case no longer
+    needs: everything when it ended, the periodic evaluations outside their states."""
+    processes = open_processes(dossier)
+    if not processes:
         return
+    by_pk = {p.pk: p for p in processes}
     progressed = True
     while progressed:
         progressed = False
-        fresh = Dossier.objects.select_related("cell__parent__parent", "candidate").get(pk=dossier.pk)
-        for task in open_tasks(process):
+        fresh = _load(dossier)
+        tasks = Task.objects.filter(process_id__in=by_pk, status__in=OPEN_STATUSES).order_by("created", "pk")
+        for task in tasks:
             node = task.flow_task
-            if isinstance(node, StepTask) and node.done(fresh):
+            if isinstance(node, StepTask) and node.is_done(by_pk[task.process_id], fresh):
                 _finish(task, actor)
                 progressed = True
                 break
     fresh = Dossier.objects.get(pk=dossier.pk)
-    process.refresh_from_db()
-    if fresh.state in FINAL_STATES and process.finished is None:
-        for task in open_tasks(process):
-            with task.activation() as activation:
-                activation.cancel()
-        process.status = PROCESS.CANCELED
-        process.finished = timezone.now()
-        process.save(update_fields=["status", "finished"])
+    for process in processes:
+        process.refresh_from_db()
+        if process.finished is not None:
+            continue
+        ended = fresh.state in FINAL_STATES
+        if ended or (process.flow_class is EvaluationFlow and fresh.state not in EVALUATION_STATES):
+            _cancel(process)
+    deadlines.recompute(fresh)
 
 
 @receiver(dossier_changed, dispatch_uid="workflows.sync")
 def on_dossier_changed(sender, dossier: Dossier, event, actor, **kwargs) -> None:
-    if event.action == "create":
-        AdmissionFlow.start.run(dossier=dossier)
-    advance(dossier, actor)
+    token = deadlines.EFFECTIVE_ON.set(event.effective_on)
+    try:
+        if event.action == "create":
+            AdmissionFlow.start.run(dossier=dossier)
+        advance(dossier, actor)
+    finally:
+        deadlines.EFFECTIVE_ON.reset(token)
+
+
+@receiver(post_save, sender=Task, dispatch_uid="workflows.sync.task_created")
+def on_task_created(sender, instance: Task, created: bool, raw: bool = False, **kwargs) -> None:
+    """Every human task carries its deadline from the moment it exists; one assigned on creation
+    (the mentor's evaluation) tells its owner."""
+    if not created or raw or instance.flow_task_type != "HUMAN":
+        return
+    deadlines.attach(instance)
+    if instance.owner_id is not None:
+        task_assigned.send(sender=Task, task=instance, user=instance.owner, by=None)
+
+
+# --- Periodic evaluations -------------------------------------------------------------------------
+
+
+def evaluation_months() -> int:
+    return int(getattr(settings, "WORKFLOW_EVALUATION_MONTHS", 3))
+
+
+def due_evaluations(today: dt.date) -> list[tuple[Dossier, dt.date, dt.date]]:
+    """(dossier, period start, period end) for each open dossier with an active mentor whose last
+    report (or, before any, the mentor's assignment) is more than one period old, and which has no
+    evaluation open; the period covers every whole period missed since. Three queries whatever the
+    number of dossiers."""
+    months = evaluation_months()
+    open_evaluations = set(Process.objects.filter(
+        flow_class=EvaluationFlow, finished__isnull=True, artifact_content_type=_dossier_type(),
+    ).values_list("artifact_object_id", flat=True))
+    dossiers = (
+        Dossier.objects.filter(state__in=EVALUATION_STATES, mentors__ended_on__isnull=True)
+        .exclude(pk__in=open_evaluations)
+        .annotate(last_report=Max("progress_reports__period_end"))
+        .prefetch_related(Prefetch("mentors", queryset=Mentor.objects.filter(ended_on__isnull=True)))
+        .distinct()
+    )
+    due = []
+    for d in dossiers:
+        mentors = list(d.mentors.all())
+        if not mentors:
+            continue
+        # The evaluations follow the mentor's assignment; a report (of any stage) resets the clock.
+        anchor = max(filter(None, [d.last_report, min(m.assigned_on for m in mentors)]))
+        if anchor + relativedelta(months=months) >= today:
+            continue
+        # One task for everything missed: the period runs to the last period end before today.
+        periods = 1
+        while anchor + relativedelta(months=months * (periods + 1)) < today:
+            periods += 1
+        end = anchor + relativedelta(months=months * periods)
+        if d.state == State.PROBATION and d.official_date and end >= d.official_date:
+            continue  # the last months of probation end in the 11-KNĐ report (mentor_report)
+        due.append((d, anchor + dt.timedelta(days=1), end))
+    return due
+
+
+def start_due_evaluations(today: dt.date) -> int:
+    """Start one evaluation process per missing evaluation; returns how many were started."""
+    started = 0
+    for dossier, start, end in due_evaluations(today):
+        token = deadlines.EFFECTIVE_ON.set(today)
+        try:
+            EvaluationFlow.start.run(dossier=dossier, period_start=start, period_end=end)
+        finally:
+            deadlines.EFFECTIVE_ON.reset(token)
+        started += 1
+    return started
+
+
+from . import notify  # noqa: E402, F401  (connects the task_assigned receiver)

@@ -1,0 +1,129 @@
+"""Who holds a task: claim, give back, give to someone else. Keyword-only, like the dossier's services.
+
+Each checks first that the user may act, then changes the task under viewflow's flow lock
+(`task.activation()`, a SELECT … FOR UPDATE on the process), re-reading it there: two people
+claiming the same task at once, one gets it and the other is told who has it. A refusal raises
+`TaskRefused(reasons)` and changes nothing. After the commit of an assignment `task_assigned` is
+sent (the notices hook it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from dossiers.models import Dossier
+
+from .selectors import HELD_STATUSES, eligible_assignees, may_reassign, tasks_queue
+from .signals import task_assigned
+
+
+class TaskRefused(Exception):
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__("; ".join(str(r) for r in self.reasons))
+
+
+def _name(user) -> str:
+    from web.templatetags.vn import vn_name  # noqa: PLC0415 - the on-screen name, one rule
+
+    return vn_name(user)
+
+
+def _announce(task: Task, user, by) -> None:
+    transaction.on_commit(partial(task_assigned.send, sender=Task, task=task, user=user, by=by))
+
+
+def _not_open(task: Task) -> list[str]:
+    if task.status in (STATUS.DONE, STATUS.CANCELED, STATUS.ERROR) or task.finished is not None:
+        return [_("This task is already closed.")]
+    return []
+
+
+def _claim_refusals(task: Task, user) -> list[str]:
+    closed = _not_open(task)
+    if closed:
+        return closed
+    if task.owner_id is not None:
+        if task.owner_id == user.pk:
+            return [_("This task is already yours.")]
+        return [_("This task was already taken by %(name)s.") % {"name": _name(task.owner)}]
+    if not tasks_queue(user=user).filter(pk=task.pk).exists():
+        return [_("This task is not in your queue: none of your roles takes this step on this dossier.")]
+    return []
+
+
+@transaction.atomic
+def task_claim(*, task: Task, user) -> Task:
+    """Take an unassigned task from the user's queue."""
+    with task.activation() as activation:  # re-reads the task under the lock
+        reasons = _claim_refusals(task, user)
+        if reasons:
+            raise TaskRefused(reasons)
+        activation.assign(user)
+    _announce(task, user, user)
+    return task
+
+
+@transaction.atomic
+def task_unassign(*, task: Task, user) -> Task:
+    """Give one's own task back to the queue."""
+    with task.activation() as activation:
+        reasons = _not_open(task)
+        if not reasons and task.owner_id != user.pk:
+            reasons = [_("Only the person who holds a task gives it back.")]
+        if not reasons and task.status not in HELD_STATUSES:
+            reasons = [_("This task is not assigned to anyone.")]
+        if reasons:
+            raise TaskRefused(reasons)
+        activation.unassign()
+    return task
+
+
+def _dossier_of(task: Task) -> Dossier:
+    return Dossier.objects.select_related("cell").get(pk=task.process.artifact_object_id)
+
+
+@transaction.atomic
+def task_reassign(*, task: Task, user, to) -> Task:
+    """The cell's secretary or deputy gives a task to someone who may take its step."""
+    dossier = _dossier_of(task)
+    if not may_reassign(user, dossier):
+        raise TaskRefused([_("Only the cell's secretary or deputy secretary gives a task to someone else.")])
+    if to is None or to.pk not in {u.pk for u in eligible_assignees(task, dossier)}:
+        raise TaskRefused([_("%(name)s holds no role that takes this step on this dossier.")
+                           % {"name": _name(to) if to is not None else "—"}])
+    with task.activation() as activation:
+        reasons = _not_open(task)
+        if not reasons and task.owner_id == to.pk:
+            reasons = [_("This task is already %(name)s's.") % {"name": _name(to)}]
+        if reasons:
+            raise TaskRefused(reasons)
+        if task.status == STATUS.NEW:
+            activation.assign(to)
+        else:
+            activation.reassign(to)
+    _announce(task, to, user)
+    return task
+
+
+@dataclass
+class BulkClaim:
+    claimed: list[Task] = field(default_factory=list)
+    refused: dict[int, list[str]] = field(default_factory=dict)
+
+
+def tasks_claim_bulk(*, tasks, user) -> BulkClaim:
+    """Claim several tasks: each on its own (one taken by someone else meanwhile does not stop the others)."""
+    result = BulkClaim()
+    for task in tasks:
+        try:
+            result.claimed.append(task_claim(task=task, user=user))
+        except TaskRefused as exc:
+            result.refused[task.pk] = exc.reasons
+    return result
