@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "dossiers",
     "permissions",
     "workflows",
+    "documents",
+    "reports",
     "web",
 ]
 

@@ -4,6 +4,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
+from documents.site import DocumentApplication
+from reports.site import ReportApplication
+
 from . import task_views, views
 
 
@@ -47,4 +50,7 @@ class PartySite(Site):
     index_path = path("", task_views.HomeView.as_view(), name="index")
 
 
-site = PartySite(title=_("Party member development"), viewsets=[DossierApplication(), TaskApplication()])
+site = PartySite(
+    title=_("Party member development"),
+    viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication()],
+)
