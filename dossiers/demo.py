@@ -432,7 +432,9 @@ class Builder:
         for spec in DEMO_USERS:
             user, _created = User.objects.get_or_create(
                 username=spec.username,
+                # ".example" is reserved (RFC 2606): the console backend shows the mails, none can leave.
                 defaults={"first_name": spec.first_name, "last_name": spec.last_name, "password": password,
+                          "email": f"{spec.username}@vuban.example",
                           "is_staff": spec.role == Role.ADMIN, "is_superuser": spec.role == Role.ADMIN},
             )
             self.users[spec.username] = user

@@ -17,7 +17,9 @@ STEP_ROLES: dict[str, set[str]] = {
     "assign_mentor": CELL,
     "assign_introducer": CELL,
     "end_introducer": CELL,
-    "record_union_resolution": CELL,
+    # Introduction (domain.md §2.1): the union's executive committee introduces its member by
+    # resolution (4-KNĐ/4A-KNĐ); its officer records it for the candidates he proposed, or the cell.
+    "record_union_resolution": CELL | {Role.UNION_OFFICER},
     "record_application": CELL,
     "record_personal_history": CELL,
     # HD 01-HD/TW 3.3: the grassroots committee verifies; the cell does the practical work.
@@ -52,6 +54,8 @@ def roles_over(user, dossier: Dossier) -> set[str]:
     held = {
         a.role for a in active_roles(user)
         if dossier.cell.path.startswith(a.organization.path)
+        # A union officer acts only on the candidates he proposed.
+        and (a.role != Role.UNION_OFFICER or dossier.created_by_id == user.pk)
     }
     member = getattr(user, "party_member", None)
     if member is not None and any(

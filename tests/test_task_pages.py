@@ -183,7 +183,8 @@ def test_the_archive_page_lists_finished_tasks(as_secretary, secretary_a, cell_a
 # --- The demo data (one seed for the module, rolled back at the end) ---------------------------
 
 TASK_ROLES = ["bithu", "phobithu", "danguy", "btv", "giupdo"]
-NO_TASK_ROLES = ["doan", "bantochuc", "kiemtra"]
+# They do no step themselves; their list is the late work they must chase in their scope.
+FOLLOW_UP_ROLES = ["doan", "bantochuc", "kiemtra", "admin"]
 
 
 @pytest.fixture(scope="module")
@@ -202,9 +203,20 @@ def test_every_demo_login_with_a_task_role_has_a_non_empty_inbox(seeded, db, cli
     assert row_ids(client.get(reverse("index")))
 
 
-@pytest.mark.parametrize("username", NO_TASK_ROLES)
-def test_demo_logins_without_a_task_role_see_a_home_page(seeded, db, client, username):
+@pytest.mark.parametrize("username", FOLLOW_UP_ROLES)
+def test_demo_logins_that_follow_up_see_late_work_on_their_home_page(seeded, db, client, username):
     client.force_login(get_user_model().objects.get(username=username))
     response = client.get(reverse("index"))
     assert response.status_code == 200
+    assert row_ids(response)
+    assert row_ids(client.get(reverse("tasks:overdue")))
     assert reverse("dossiers:index") in response.content.decode()
+
+
+def test_the_daily_digest_on_the_demo_mails_every_demo_login_with_open_tasks(seeded, db, mailoutbox):
+    from workflows.notify import digest
+
+    sent = digest(timezone.localdate())
+    recipients = {m.to[0] for m in mailoutbox}
+    assert sent == len(mailoutbox) > 0
+    assert {f"{name}@vuban.example" for name in TASK_ROLES} <= recipients

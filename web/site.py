@@ -38,6 +38,7 @@ class TaskApplication(Application):
     index_path = path("", task_views.TaskListView.as_view(kind="inbox"), name="inbox")
     queue_path = path("queue/", task_views.TaskListView.as_view(kind="queue"), name="queue")
     archive_path = path("archive/", task_views.TaskListView.as_view(kind="archive"), name="archive")
+    overdue_path = path("overdue/", task_views.TaskListView.as_view(kind="overdue"), name="overdue")
     bulk_claim_path = path("queue/claim/", task_views.BulkClaimView.as_view(), name="claim_bulk")
     claim_path = path("<int:pk>/claim/", task_views.ClaimView.as_view(), name="claim")
     unassign_path = path("<int:pk>/unassign/", task_views.UnassignView.as_view(), name="unassign")

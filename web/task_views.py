@@ -18,9 +18,11 @@ from viewflow.workflow.status import STATUS
 from workflows.selectors import (
     attach_dossiers,
     eligible_assignees,
+    follows_up,
     may_reassign,
     tasks_archive,
     tasks_inbox,
+    tasks_overdue_in_scope,
     tasks_queue,
     visible_task,
 )
@@ -50,15 +52,15 @@ class TaskListView(PageMixin, TemplateView):
     kind = "inbox"
 
     def tasks(self):
-        return {"inbox": tasks_inbox, "queue": tasks_queue, "archive": tasks_archive}[self.kind](
-            user=self.request.user)
+        return {"inbox": tasks_inbox, "queue": tasks_queue, "archive": tasks_archive,
+                "overdue": tasks_overdue_in_scope}[self.kind](user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         page = Paginator(self.tasks(), PAGE_SIZE).get_page(self.request.GET.get("page"))
         ctx.update(kind=self.kind, page_obj=page, tasks=task_rows(self.request.user, page.object_list),
                    title={"inbox": _("My tasks"), "queue": _("Tasks waiting to be taken"),
-                          "archive": _("Tasks I have done")}[self.kind])
+                          "archive": _("Tasks I have done"), "overdue": _("Overdue tasks to follow up")}[self.kind])
         return ctx
 
 
@@ -73,11 +75,17 @@ class HomeView(PageMixin, TemplateView):
         queue = tasks_queue(user=user)
         inbox_rows = list(inbox[: HOME_ROWS + 1])
         queue_rows = list(queue[: HOME_ROWS + 1])
-        rows = task_rows(user, inbox_rows[:HOME_ROWS] + queue_rows[:HOME_ROWS])
+        # Boards and inspectors do few steps themselves; what they must chase is the late work below them.
+        late = tasks_overdue_in_scope(user=user) if follows_up(user) else None
+        late_rows = list(late[: HOME_ROWS + 1]) if late is not None else []
+        mine, waiting = min(len(inbox_rows), HOME_ROWS), min(len(queue_rows), HOME_ROWS)
+        rows = task_rows(user, inbox_rows[:mine] + queue_rows[:waiting] + late_rows[:HOME_ROWS])
         ctx = super().get_context_data(**kwargs)
         ctx.update(
-            inbox=rows[: min(len(inbox_rows), HOME_ROWS)],
-            queue=rows[min(len(inbox_rows), HOME_ROWS):],
+            inbox=rows[:mine],
+            queue=rows[mine:mine + waiting],
+            late=rows[mine + waiting:],
+            late_count=late.count() if len(late_rows) > HOME_ROWS else len(late_rows),
             inbox_count=inbox.count() if len(inbox_rows) > HOME_ROWS else len(inbox_rows),
             queue_count=queue.count() if len(queue_rows) > HOME_ROWS else len(queue_rows),
             overdue_count=sum(1 for t in inbox_rows if t.overdue),

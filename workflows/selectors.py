@@ -104,12 +104,15 @@ def queue_condition(user) -> Q:
         return Q()
     condition = Q(pk__in=[])
     for assignment in active_roles(user):
-        if assignment.role not in SUBTREE_ROLES:
-            continue  # mentors by their cases below; union officers take no step
+        if assignment.role not in SUBTREE_ROLES | {Role.UNION_OFFICER}:
+            continue  # mentors by their cases below
         refs = refs_for_role(assignment.role)
         if not refs:
             continue
-        under = Dossier.objects.filter(cell__path__startswith=assignment.organization.path).values("pk")
+        under = Dossier.objects.filter(cell__path__startswith=assignment.organization.path)
+        if assignment.role == Role.UNION_OFFICER:
+            under = under.filter(created_by=user)  # the candidates the officer proposed, no others
+        under = under.values("pk")
         condition |= Q(process__artifact_object_id__in=under) & Q(flow_task__in=refs)
     mentor_refs = refs_for_role(Role.MENTOR)
     if mentor_refs:
@@ -127,6 +130,27 @@ def tasks_queue(*, user) -> QuerySet[Task]:
     if not user.is_authenticated:
         return Task.objects.none()
     return _for_rows(_human_tasks().filter(_visible(user), queue_condition(user), status=STATUS.NEW))
+
+
+# Roles that follow up a subtree's late work without doing it themselves (glossary.md, Roles).
+FOLLOW_UP_ROLES = {
+    Role.GRASSROOTS_COMMITTEE, Role.APPROVER, Role.ORG_BOARD, Role.AUDITOR, Role.ADMIN,
+    Role.UNION_OFFICER,  # his own nominees only (visible_dossiers)
+}
+
+
+def follows_up(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or any(a.role in FOLLOW_UP_ROLES for a in active_roles(user)))
+
+
+def tasks_overdue_in_scope(*, user) -> QuerySet[Task]:
+    """Open tasks past their due date on the dossiers the user sees, whoever holds them: what an
+    organisation board or the inspection committee must chase ("đôn đốc"), oldest due first."""
+    if not follows_up(user):
+        return Task.objects.none()
+    return _for_rows(_human_tasks().filter(
+        _visible(user), status__in=OPEN_STATUSES, deadline__due_on__lt=timezone.localdate()))
 
 
 def tasks_archive(*, user) -> QuerySet[Task]:

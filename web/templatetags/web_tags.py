@@ -12,6 +12,13 @@ def may_create_dossier(user) -> bool:
     return access.may_create_dossier(user)
 
 
+@register.filter
+def follows_up(user) -> bool:
+    from workflows.selectors import follows_up as follows  # noqa: PLC0415
+
+    return follows(user)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters changed ("" removes one): page links."""
