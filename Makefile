@@ -23,10 +23,13 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_quotas
 
+# The background worker (bundles for many dossiers) runs beside the server and stops with it.
 run: messages seed
 	@$(PY) manage.py demo_logins
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker --no-reload -v0 & \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright; Playwright's own
 # browser download is not used. Installed here when missing (CI runs as root on Debian).

@@ -206,3 +206,12 @@ WORKFLOW_ESCALATE_AFTER_DAYS = 5
 WORKFLOW_EVALUATION_MONTHS = 3
 # Absolute address used in the links of notification emails.
 WORKFLOW_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Official documents (documents app, issue 5) --------------------------------------------------
+# Signed scans (PDF, JPEG, PNG) larger than this are refused; 10 MB unless UPLOAD_MAX_BYTES says otherwise.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Background jobs (bundles for many dossiers): the django-tasks backport with the database backend
+# of django-tasks-db; run `manage.py db_worker`. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# runs them inline instead (tests do).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from permissions.models import Role, RoleAssignment
+from permissions.services import role_grant
 
 from . import services
 from .models import (
@@ -438,9 +439,10 @@ class Builder:
                           "is_staff": spec.role == Role.ADMIN, "is_superuser": spec.role == Role.ADMIN},
             )
             self.users[spec.username] = user
-            RoleAssignment.objects.get_or_create(
-                user=user, role=spec.role, organization=scopes[spec.scope], revoked_at=None,
-            )
+            if not RoleAssignment.objects.filter(user=user, role=spec.role, organization=scopes[spec.scope],
+                                                 revoked_at=None).exists():
+                role_grant(user=user, role=spec.role, organization=scopes[spec.scope], actor=None,
+                           note="Dữ liệu mẫu")
             if not spec.member_of:
                 continue
             member = PartyMember.objects.filter(user=user).first() or self._member(

@@ -104,6 +104,17 @@ class Organization(models.Model):
         verbose_name = _("party organisation")
         verbose_name_plural = _("party organisations")
         ordering = ["path"]
+        # Object permissions held on an organisation (django-guardian, granted by `permissions`
+        # from a user's roles); each covers the organisation and everything below it.
+        permissions = [
+            ("view_org_dossiers", _("See the dossiers of the organisation and below")),
+            ("propose_candidates", _("Propose candidates and see only those proposed")),
+            ("act_as_cell", _("Take the cell's steps")),
+            ("act_as_committee", _("Take the grassroots committee's steps")),
+            ("approve_admissions", _("Decide admissions and recognitions")),
+            ("manage_roles", _("Grant and revoke roles in the organisation and below")),
+            ("read_access_log", _("Read the log of personal data reads")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
         ]

@@ -1,4 +1,11 @@
-"""Who sees which dossier: one function, one SQL query (a prefix match on the organisation path)."""
+"""Who sees which dossier: one function, one SQL condition.
+
+The user's scope is read from django-guardian's object permissions on organisations (one indexed
+query per request, cached on the user): each permission covers the organisation's subtree, a
+prefix match on the materialised path (PostgreSQL uses the `varchar_pattern_ops` index Django
+creates for `Organization.path`). Mentors and introducers add the dossiers they hold a per-dossier
+permission on, as a subquery. Nothing is checked row by row in Python.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,11 @@ from django.http import Http404
 
 from dossiers.models import Dossier, Organization
 
-from .models import Role, RoleAssignment
+from . import roles
+from .models import DossierUserObjectPermission, OrganizationUserObjectPermission, Role, RoleAssignment
 
 # Roles that see every dossier in their organisation's subtree (a cell's subtree is the cell).
-SUBTREE_ROLES = {
-    Role.CELL_SECRETARY, Role.CELL_DEPUTY, Role.GRASSROOTS_COMMITTEE, Role.APPROVER,
-    Role.ORG_BOARD, Role.AUDITOR, Role.ADMIN,
-}
+SUBTREE_ROLES = {r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.VIEW in perms}
 
 
 def active_roles(user) -> list[RoleAssignment]:
@@ -29,33 +34,78 @@ def active_roles(user) -> list[RoleAssignment]:
     return cached
 
 
+def scope_of(user) -> dict[str, list[str]]:
+    """{permission codename: [organisation paths]}: the user's guardian permissions on
+    organisations, each path standing for its subtree; cached on the user for one request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_scope", None)
+    if cached is None:
+        cached = {}
+        rows = OrganizationUserObjectPermission.objects.filter(user=user).values_list(
+            "permission__codename", "content_object__path")
+        for codename, path in rows:
+            cached.setdefault(codename, []).append(path)
+        for codename, paths in cached.items():
+            cached[codename] = _outermost(paths)
+        user._scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """After a grant or revocation: the next check reads the permissions again."""
+    for attr in ("_scope", "_active_roles"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths inside another one: "1.2." covers "1.2.7."."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _under(paths: list[str], field: str = "cell__path") -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
 def visible_dossiers(user, queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
-    """Dossiers the user may open: subtree roles by path prefix; mentors and introducers their own
-    cases; union officers the candidates they proposed."""
+    """Dossiers the user may open: the subtrees he may view; as a union officer, the candidates
+    he proposed there; as mentor or introducer, the cases he holds a per-dossier permission on."""
     qs = Dossier.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return qs.none()
     if user.is_superuser:
         return qs
-    condition = Q(pk__in=[])
-    for assignment in active_roles(user):
-        if assignment.role in SUBTREE_ROLES:
-            condition |= Q(cell__path__startswith=assignment.organization.path)
-        elif assignment.role == Role.UNION_OFFICER:
-            condition |= Q(created_by=user, cell__path__startswith=assignment.organization.path)
-    condition |= Q(mentors__member__user=user, mentors__ended_on__isnull=True)
-    condition |= Q(introducers__member__user=user, introducers__ended_on__isnull=True)
-    # The joins through mentors/introducers may repeat a row; an IN subquery keeps the list flat.
-    return qs.filter(pk__in=Dossier.objects.filter(condition).values("pk"))
+    scope = scope_of(user)
+    condition = _under(scope.get(roles.VIEW, []))
+    proposed = scope.get(roles.PROPOSE, [])
+    if proposed:
+        condition |= Q(created_by=user) & _under(proposed)
+    condition |= Q(pk__in=DossierUserObjectPermission.objects.filter(
+        user=user, permission__codename=roles.VIEW_DOSSIER).values("content_object_id"))
+    return qs.filter(condition)
+
+
+def organizations_with(user, codename: str) -> QuerySet[Organization]:
+    """The organisations where the user holds the permission, directly or from above."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(_under(scope_of(user).get(codename, []), field="path"))
 
 
 def visible_organizations(user) -> QuerySet[Organization]:
+    """Organisations under any of the user's permissions."""
     if user.is_superuser:
         return Organization.objects.all()
-    condition = Q(pk__in=[])
-    for assignment in active_roles(user):
-        condition |= Q(path__startswith=assignment.organization.path)
-    return Organization.objects.filter(condition)
+    paths = _outermost([p for paths in scope_of(user).values() for p in paths])
+    return Organization.objects.filter(_under(paths, field="path"))
 
 
 def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossier:
@@ -64,3 +114,7 @@ def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossi
         return visible_dossiers(user, queryset).get(pk=pk)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+__all__ = ["Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "organizations_with",
+           "scope_of", "visible_dossiers", "visible_organizations"]

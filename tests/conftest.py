@@ -61,3 +61,25 @@ def mentor_user(cell_a):
     user = UserFactory(username="dangvien_giupdo")
     member = PartyMemberFactory(cell=cell_a, full_name="Phạm Văn Giúp", user=user)
     return user, member
+
+
+@pytest.fixture
+def org_board(tree):
+    """Organisation board officer of the district: sets quotas, reads every statistic of the district."""
+    user = UserFactory(username="bantochuc_huyen")
+    grant(user, Role.ORG_BOARD, tree["district"])
+    return user
+
+
+@pytest.fixture
+def auditor(tree):
+    """Inspection officer of the district: sees every dossier of the district, changes nothing."""
+    user = UserFactory(username="kiemtra_huyen")
+    grant(user, Role.AUDITOR, tree["district"])
+    return user
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background jobs run inline (django-tasks ImmediateBackend), as the issue asks for tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -112,7 +112,10 @@ class RelativeFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user: User, role: str, organization: Organization) -> RoleAssignment:
-    return RoleAssignment.objects.create(user=user, role=role, organization=organization)
+    """Through the service, so the guardian permissions follow as in production."""
+    from permissions.services import role_grant  # noqa: PLC0415
+
+    return role_grant(user=user, role=role, organization=organization, actor=None)
 
 
 # Walking a dossier through the real services ---------------------------------------------------
@@ -212,3 +215,180 @@ def dossier_in_state(state: str, *, cell: Organization, actor: User | None = Non
     if state == State.WITHDRAWN:
         d = services.dossier_withdraw(dossier=d, actor=actor, reason="Quần chúng chuyển công tác.")
     return d
+
+
+# Quotas and statistics (reports app) ----------------------------------------------------------
+# Dossiers written straight to the table: the statistics read dates and states, not evidence, and a
+# report test needs hundreds of them. Walk a dossier through `dossier_in_state` when its history matters.
+
+
+def admitted_dossier(*, cell: Organization, decision_date: dt.date, ceremony_date: dt.date | None = None,
+                     state: str = State.PROBATION, **candidate_fields):
+    """A dossier admitted by a decision of `decision_date` (ceremony 10 days later unless given)."""
+    from dossiers.models import Dossier
+
+    ceremony_date = ceremony_date or decision_date + dt.timedelta(days=10)
+    candidate = CandidateFactory(**candidate_fields)
+    return Dossier.objects.create(
+        candidate=candidate, cell=cell, state=state, source="youth_union",
+        spotted_on=decision_date - dt.timedelta(days=200), decision_date=decision_date,
+        ceremony_date=ceremony_date, official_date=ceremony_date + relativedelta(months=12),
+    )
+
+
+def open_dossier(*, cell: Organization, state: str = State.MENTORING, spotted_on: dt.date | None = None):
+    """A candidate in the pipeline (any state before admission), with the history rows the
+    statistics read for a past date: added on `spotted_on`, moved to `state` the day after."""
+    from dossiers.models import Dossier, DossierHistory
+
+    spotted_on = spotted_on or timezone.localdate() - dt.timedelta(days=30)
+    d = Dossier.objects.create(candidate=CandidateFactory(), cell=cell, state=state, source="cell",
+                               spotted_on=spotted_on)
+    DossierHistory.objects.create(dossier=d, action="create", from_state=State.SPOTTED, to_state=State.SPOTTED,
+                                  effective_on=spotted_on)
+    if state != State.SPOTTED:
+        DossierHistory.objects.create(dossier=d, action="test", from_state=State.SPOTTED, to_state=state,
+                                      effective_on=spotted_on + dt.timedelta(days=1))
+    return d
+
+
+def quota(organization: Organization, year: int, *, count: int | None = None, percent=None,
+          membership_base: int | None = None):
+    """An AdmissionQuota row written directly (the service and its checks have their own tests)."""
+    from reports.models import AdmissionQuota, QuotaKind
+
+    return AdmissionQuota.objects.create(
+        organization=organization, year=year, kind=QuotaKind.COUNT if count is not None else QuotaKind.PERCENT,
+        count=count, percent=percent, membership_base=membership_base,
+    )
+
+
+def bulk_province(*, districts: int, grassroots_per_district: int, cells_per_grassroots: int = 1,
+                  year: int | None = None) -> dict:
+    """A province built with bulk_create (paths set by hand): province → districts → grassroots →
+    cells, each cell with 20 members, one admitted and one open dossier, each organisation a quota."""
+    from dossiers.models import Dossier
+    from reports.models import AdmissionQuota, QuotaKind
+
+    year = year or timezone.localdate().year
+    province = OrganizationFactory(name="Tỉnh ủy Bulk", level=OrgLevel.PROVINCE)
+
+    def level(parents, n, lvl, **extra):
+        rows = [Organization(name=f"{lvl} {p.pk}-{i}", level=lvl, parent=p, category="commune", sort_order=i, **extra)
+                for p in parents for i in range(n)]
+        created = Organization.objects.bulk_create(rows)
+        if any(o.pk is None for o in created):  # a backend that returns no ids
+            created = list(Organization.objects.filter(level=lvl, parent__in=parents).order_by("pk"))
+        by_pk = {p.pk: p for p in parents}
+        for org in created:
+            org.path = by_pk[org.parent_id].path + f"{org.pk:06d}."
+        Organization.objects.bulk_update(created, ["path"])
+        return created
+
+    district_rows = level([province], districts, OrgLevel.DISTRICT)
+    grassroots_rows = level(district_rows, grassroots_per_district, OrgLevel.GRASSROOTS)
+    cell_rows = level(grassroots_rows, cells_per_grassroots, OrgLevel.CELL, official_members=20)
+    candidates = Candidate.objects.bulk_create([
+        Candidate(full_name=vietnamese_name(i), sex="female" if i % 2 else "male", birth_date=dt.date(1998, 1, 1),
+                  place_of_birth="Nam Định", home_town="Nam Định", permanent_residence="Nam Định",
+                  occupation="Giáo viên", general_education="upper_secondary")
+        for i in range(2 * len(cell_rows))
+    ])
+    day = dt.date(year, 1, 15)
+    dossiers = []
+    for i, cell in enumerate(cell_rows):
+        dossiers.append(Dossier(candidate=candidates[2 * i], cell=cell, state=State.PROBATION, source="cell",
+                                spotted_on=day - dt.timedelta(days=200), year=day.year - 1, decision_date=day,
+                                ceremony_date=day + dt.timedelta(days=5)))
+        dossiers.append(Dossier(candidate=candidates[2 * i + 1], cell=cell, state=State.MENTORING, source="cell",
+                                spotted_on=day, year=day.year))
+    Dossier.objects.bulk_create(dossiers)
+    AdmissionQuota.objects.bulk_create([
+        AdmissionQuota(organization=org, year=year, kind=QuotaKind.COUNT, count=2)
+        for org in [province, *district_rows, *grassroots_rows, *cell_rows]
+    ])
+    return {"province": province, "districts": district_rows, "grassroots": grassroots_rows, "cells": cell_rows,
+            "count": 1 + len(district_rows) + len(grassroots_rows) + len(cell_rows)}
+
+
+# Official documents (documents app) ------------------------------------------------------------
+
+
+def dossier_with_union_resolution(*, cell: Organization, kind: str = "4-KNĐ", actor: User | None = None,
+                                  number: str = "3-NQ/ĐTN"):
+    """A dossier in training whose Youth Union (4-KNĐ) or Trade Union (4A-KNĐ) committee introduced
+    the candidate, replacing one introducer (Charter Art. 4 §1)."""
+    actor = actor or UserFactory()
+    d = dossier_in_state(State.TRAINING, cell=cell, actor=actor)
+    return services.dossier_record_union_resolution(
+        dossier=d, actor=actor, kind=kind, issuer="BCH Đoàn xã Thành Lợi" if kind == "4-KNĐ" else "BCH Công đoàn trường",
+        number=number, date=timezone.localdate() - dt.timedelta(days=3), signer="Lê Thị Đoàn",
+    )
+
+
+def dossier_removed(*, cell: Organization, actor: User | None = None, number: str = ""):
+    """A probationer removed from the list (xóa tên) after the cell voted 2/3 against recognition;
+    the removal decision is recorded without a number, so the document registry numbers it."""
+    actor = actor or UserFactory()
+    d = dossier_in_state(State.PROBATION, cell=cell, actor=actor)
+    end = d.probation_end()
+    mentor = d.mentors.first().member
+    d = services.dossier_record_new_member_certificate(dossier=d, actor=actor, class_name="Lớp đảng viên mới",
+                                                       organiser="Trung tâm Chính trị huyện",
+                                                       start_date=d.ceremony_date + dt.timedelta(days=30),
+                                                       number="ĐVM-9", issued_on=d.ceremony_date + dt.timedelta(days=35))
+    d = services.dossier_record_self_review(dossier=d, actor=actor, date=end, strengths="Có cố gắng",
+                                            weaknesses="Chưa gương mẫu")
+    d = services.dossier_record_progress_report(dossier=d, actor=actor, mentor=mentor, period_start=d.ceremony_date,
+                                                period_end=end, content="Chưa đủ tư cách.", final=True)
+    d = services.dossier_record_opinions(dossier=d, actor=actor, date=end, workplace_opinion="Chưa tốt.",
+                                         residence_opinion="Chưa tốt.", favourable=False)
+    eligible = cell.official_members or 9
+    d = services.dossier_record_recognition_vote(dossier=d, actor=actor, meeting_date=end, eligible=eligible,
+                                                 present=eligible, votes_for=0, votes_against=eligible)
+    return services.dossier_remove(dossier=d, actor=actor, number=number, date=end, signer="Phó Bí thư Thường trực",
+                                   issuer="Ban Thường vụ Huyện ủy", reason="Không đủ tư cách đảng viên.")
+
+
+def pdf_text(pdf: bytes, page: int | None = None) -> str:
+    """The text of a PDF (all pages, or one), Unicode NFC, as pypdf extracts it."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(bytes(pdf))).pages
+    chosen = pages if page is None else [pages[page]]
+    return unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in chosen))
+
+
+def scan_png(width: int = 600, height: int = 800) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def scan_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 600), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def scan_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -7,7 +7,7 @@ from viewflow.urls import Application, Site
 from documents.site import DocumentApplication
 from reports.site import ReportApplication
 
-from . import task_views, views
+from . import role_views, task_views, views
 
 
 class DossierApplication(Application):
@@ -45,6 +45,22 @@ class TaskApplication(Application):
     reassign_path = path("<int:pk>/reassign/", task_views.ReassignView.as_view(), name="reassign")
 
 
+class RoleApplication(Application):
+    """Phân quyền: roles by organisation, the log of their changes, the log of personal data reads."""
+
+    app_name = "roles"
+    title = _("Roles and access")
+    icon = "admin_panel_settings"
+    url_prefix = "roles"
+    menu_template_name = "web/menu.html"
+
+    index_path = path("", role_views.RoleListView.as_view(), name="index")
+    grant_path = path("grant/", role_views.RoleGrantView.as_view(), name="grant")
+    revoke_path = path("<int:pk>/revoke/", role_views.RoleRevokeView.as_view(), name="revoke")
+    changes_path = path("changes/", role_views.RoleChangeListView.as_view(), name="changes")
+    reads_path = path("reads/", role_views.PersonalDataReadListView.as_view(), name="reads")
+
+
 class PartySite(Site):
     # The applications' shared menu (web/menu.html) lists both; the site's own list is left out.
     menu_template_name = None
@@ -53,5 +69,6 @@ class PartySite(Site):
 
 site = PartySite(
     title=_("Party member development"),
-    viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication()],
+    viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication(),
+              RoleApplication()],
 )

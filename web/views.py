@@ -37,7 +37,9 @@ from dossiers.selectors import (
     grassroots_of,
 )
 from dossiers.services import RuleViolation, dossier_create, dossier_update_details
+from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, visible_organizations
+from permissions.services import personal_data_read
 from workflows.page import (
     chart_svg,
     process_tasks,
@@ -269,6 +271,8 @@ class DossierDetailView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         d = dossier_for_page(user=user, pk=self.kwargs["pk"])
+        # The page shows the candidate's and the relatives' personal history: a logged read.
+        personal_data_read(user=user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE)
         today = timezone.localdate()
         acts = list(d.acts.all())
         act_by_vote = {a.vote_id: a for a in acts if a.vote_id}
@@ -445,6 +449,7 @@ class CandidateUpdateView(EditMixin, PageMixin, TemplateView):
 
     def get(self, request, pk):
         form, relatives = self.build()
+        personal_data_read(user=request.user, dossier=self.dossier, what=PersonalDataRead.What.CANDIDATE_FORM)
         return self.render_to_response(self.get_context_data(form=form, relatives=relatives, dossier=self.dossier))
 
     def post(self, request, pk):

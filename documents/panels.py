@@ -1,0 +1,88 @@
+"""What the document panels show (dossier page, task pages, the documents page): for each form
+the dossier needs, the latest issued version or what is missing; read-side only, in a fixed
+number of queries on a dossier loaded by `dossiers.selectors.dossier_for_page`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from dossiers import gates
+from dossiers.models import Dossier
+from permissions.actions import may_take
+from web.templatetags.vn import vn_name
+
+from .catalogue import FORMS, SCAN_STEPS, DocumentForm
+from .models import IssuedDocument
+from .services import document_check
+
+
+@dataclass
+class FormRow:
+    form: DocumentForm
+    subject: str
+    subject_name: str
+    errors: list[str]
+    versions: list[IssuedDocument] = field(default_factory=list)
+    may_issue: bool = False
+    action_url: str = ""
+
+    @property
+    def latest(self) -> IssuedDocument | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def ready(self) -> bool:
+        return not self.errors
+
+
+def default_signer(user) -> str:
+    """Who signs papers the dossier records no signer for: the issuing user (as a party member if linked)."""
+    member = getattr(user, "party_member", None) if user.is_authenticated else None
+    if member is not None and getattr(member, "full_name", ""):
+        return member.full_name
+    return vn_name(user)
+
+
+def may_issue(user, dossier: Dossier, form: DocumentForm) -> bool:
+    """Issuing belongs to the roles of the form's step (permissions.actions.STEP_ROLES): the cell's
+    secretaries for 6-KNĐ, the grassroots committee for 8-KNĐ, the approver for 9-KNĐ."""
+    return may_take(user, dossier, form.step)
+
+
+def may_upload(user, dossier: Dossier, step: str) -> bool:
+    return step in SCAN_STEPS and may_take(user, dossier, step)
+
+
+def _relevant(form: DocumentForm, dossier: Dossier) -> bool:
+    step = gates.STEPS.get(form.step)
+    in_state = step is not None and dossier.state in step.states and step.applies(dossier)
+    return form.applies(dossier) or in_state
+
+
+def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocument] | None = None) -> list[FormRow]:
+    """One row per form (and per introducer for 3-KNĐ) that concerns the dossier now: its step's
+    state, or its evidence recorded. One query for the issued documents unless given."""
+    if issued is None:
+        issued = list(IssuedDocument.objects.filter(dossier=dossier).defer("pdf", "data")
+                      .select_related("issued_by").order_by("version"))
+    options = {"signer": default_signer(user)}
+    rows = []
+    for form in FORMS:
+        if step and form.step != step:
+            continue
+        if not step and not _relevant(form, dossier):
+            continue
+        allowed = may_issue(user, dossier, form)
+        for subject, name in form.subjects(dossier) or [("", "")]:
+            built = document_check(dossier=dossier, form=form, subject=subject, options=options)
+            row = FormRow(form=form, subject=subject, subject_name=name, errors=[str(e) for e in built.errors],
+                          versions=[d for d in issued if d.form_code == form.code and d.subject == subject],
+                          may_issue=allowed)
+            if form.draft:
+                row.action_url = reverse("documents:draft", args=[dossier.pk, form.slug])
+            else:
+                row.action_url = reverse("documents:issue", args=[dossier.pk, form.slug])
+            rows.append(row)
+    return rows

@@ -1,0 +1,39 @@
+"""Per-dossier access follows the mentor and introducer assignments, whoever changes them."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from dossiers.models import Introducer, Mentor, PartyMember
+
+
+@receiver(post_save, sender=Mentor, dispatch_uid="permissions.mentor_saved")
+@receiver(post_save, sender=Introducer, dispatch_uid="permissions.introducer_saved")
+@receiver(post_delete, sender=Mentor, dispatch_uid="permissions.mentor_deleted")
+@receiver(post_delete, sender=Introducer, dispatch_uid="permissions.introducer_deleted")
+def on_helper_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    from .services import dossier_access_sync  # noqa: PLC0415 - services import the models
+
+    member = PartyMember.objects.filter(pk=instance.member_id).select_related("user").first()
+    if member is not None and member.user_id:
+        dossier_access_sync(dossier=instance.dossier, user=member.user)
+
+
+@receiver(post_save, sender=PartyMember, dispatch_uid="permissions.member_saved")
+def on_member_saved(sender, instance: PartyMember, raw: bool = False, **kwargs) -> None:
+    """A member given a login after being assigned keeps seeing his cases."""
+    if raw or not instance.user_id:
+        return
+    from .services import dossier_access_sync  # noqa: PLC0415
+
+    dossier_ids = set(Mentor.objects.filter(member=instance).values_list("dossier_id", flat=True))
+    dossier_ids |= set(Introducer.objects.filter(member=instance).values_list("dossier_id", flat=True))
+    if not dossier_ids:
+        return
+    from dossiers.models import Dossier  # noqa: PLC0415
+
+    for dossier in Dossier.objects.filter(pk__in=dossier_ids):
+        dossier_access_sync(dossier=dossier, user=instance.user)

@@ -1,0 +1,65 @@
+"""Setting quotas: the only way an `AdmissionQuota` is written.
+
+One transaction each: check who may, build the row, `full_clean()`, save; django-simple-history
+keeps every version with the user who made it. A refusal raises `RuleViolation` with the reasons
+(English msgids, Vietnamese on screen) and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dossiers.models import Organization
+from dossiers.services import RuleViolation
+
+from . import access
+from .models import AdmissionQuota, QuotaKind
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [message for errors in exc.message_dict.values() for message in errors]
+    return list(exc.messages)
+
+
+def quota_set(*, organization: Organization, year: int, actor, count: int | None = None,
+              percent: Decimal | None = None, membership_base: int | None = None, note: str = "") -> AdmissionQuota:
+    """Set (or replace) the organisation's admission quota for `year`: either `count`
+    admissions, or `percent` of `membership_base` members at the end of the previous year
+    (resolved by `reports.models.resolve_percentage`). Organisation board of the organisation or
+    of one above it only (reference/003: the province allocates to its districts)."""
+    if not access.quota_allowed(actor, organization):
+        raise RuleViolation(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+    if count is not None and percent is not None:
+        raise RuleViolation(_("Enter either a number of admissions or a percentage, not both."))
+    if count is None and percent is None:
+        raise RuleViolation(_("Enter a number of admissions or a percentage of members."))
+    with transaction.atomic():
+        quota = (AdmissionQuota.objects.select_for_update().filter(organization=organization, year=year).first()
+                 or AdmissionQuota(organization=organization, year=year))
+        quota.kind = QuotaKind.COUNT if count is not None else QuotaKind.PERCENT
+        quota.count = count
+        quota.percent = percent
+        quota.membership_base = membership_base
+        quota.note = note.strip()
+        quota.set_by = actor
+        quota._history_user = actor
+        try:
+            quota.full_clean()
+        except ValidationError as exc:
+            raise RuleViolation(_messages(exc)) from exc
+        quota.save()
+    return quota
+
+
+def quota_remove(*, quota: AdmissionQuota, actor) -> None:
+    """Withdraw a quota (set by mistake); its versions stay in the history."""
+    if not access.quota_allowed(actor, quota.organization):
+        raise RuleViolation(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+    with transaction.atomic():
+        quota._history_user = actor
+        quota.delete()

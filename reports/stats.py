@@ -1,0 +1,594 @@
+"""The numbers committees are judged by, computed from the dossiers — never typed in.
+
+Every function reads in a fixed number of SQL queries whatever the size of the tree: counts are
+grouped in the database by the prefix of the organisation's materialised path (`000001.000017.`),
+so "the admissions of each grassroots organisation of the district" is one GROUP BY, not a
+query per organisation.
+
+Definitions (each cites the letter it follows):
+
+* **Admitted in a period** — a dossier whose admission decision (9-KNĐ) is dated in the period:
+  "số lượng kết nạp đảng viên từ tháng 01/2023 đến 6/2023" (reference/004) counts by that date,
+  and party age runs from it (Charter Art. 5 §3). `Dossier.decision_date` is fixed when the
+  ceremony is held (`dossiers.services.dossier_hold_ceremony`): a decision whose ceremony has not
+  taken place is still in the pipeline ("higher_approval"). A probationer later removed from the
+  list (xóa tên) was still admitted in that period and stays counted.
+* **As of a date** — only what had happened by then: decision *and* ceremony on or before it; the
+  pipeline is each dossier's state on that date, read from its append-only history.
+* **% of quota** — admitted ÷ the quota of the year the period ends in: "53 đảng viên đạt 48,2%
+  chỉ tiêu năm" for the first half (reference/004). Half up to one decimal (`vn_percent`).
+* **% of members** — admitted ÷ members (official + probationary): "201 đảng viên mới đạt 2,2 %
+  tổng số đảng viên toàn Đảng bộ Khối" (reference/000). The members are those of the end of the
+  previous year when the quota records them (the base of a percentage quota), else today's count.
+* **Pro-rata target** — the yearly quota spread evenly over the months, the yardstick for
+  "đôn đốc chỉ tiêu kết nạp hàng tháng của từng đơn vị" (reference/003): by the end of month m,
+  quota × m ÷ 12.
+* **Hết nguồn** (no source left) — no candidate in the pipeline before admission (states spotted
+  to higher_approval), as in the note column of reference/004.
+* **Structure** — women, Youth Union members, university degree, ethnic minority, religion, age
+  bands, private-enterprise workers, students, in counts and percentages of those admitted
+  ("đảng viên nữ: 32 đồng chí (chiếm 60,4%)", reference/004; target groups of reference/003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.formatting import vn_percent
+from dossiers.models import (
+    BEFORE_ADMISSION,
+    Dossier,
+    DossierHistory,
+    Organization,
+    OrgCategory,
+    OrgLevel,
+    ProfessionalEducation,
+    Sex,
+    State,
+)
+
+from .models import AdmissionQuota
+from .periods import Period
+
+# The stages a dashboard shows, in the order a dossier goes through them.
+PIPELINE_STATES = [*BEFORE_ADMISSION, State.PROBATION]
+
+UNIVERSITY_OR_HIGHER = [ProfessionalEducation.UNIVERSITY, ProfessionalEducation.MASTER, ProfessionalEducation.DOCTOR]
+# Religion as written on 2-KNĐ item 10 for someone without one.
+NO_RELIGION = ["Không", "không", "KHÔNG", ""]
+# The candidate's record has no employer type: a private enterprise is recognised by the company
+# form in the work unit's name (limited liability, joint-stock, sole proprietorship, foreign
+# invested). A one-member limited company ("TNHH MTV") is left out: in a district it is usually
+# State-owned, like the irrigation company of the demo district (reference/004, row 21).
+PRIVATE_ENTERPRISE_MARKERS = ["TNHH", "cổ phần", "Cổ phần", "CP ", "doanh nghiệp tư nhân", "Doanh nghiệp tư nhân",
+                              "DNTN", "vốn đầu tư nước ngoài"]
+STATE_OWNED_MARKERS = ["MTV", "Nhà nước", "nhà nước"]
+# Students of universities, colleges and schools: "quần chúng là sinh viên, học viên và học sinh" (reference/003).
+STUDENT_MARKERS = ["sinh viên", "Sinh viên", "học viên", "Học viên", "học sinh", "Học sinh"]
+
+AGE_BANDS = [(18, 30), (31, 40), (41, 50), (51, 60), (61, None)]
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _any_contains(field_name: str, markers: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for marker in markers:
+        condition |= Q(**{f"{field_name}__contains": marker})
+    return condition
+
+
+# --- Building blocks --------------------------------------------------------------------------
+
+
+def admitted_dossiers(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> QuerySet[Dossier]:
+    """The dossiers of the organisation's subtree admitted in the period, as known on `as_of`
+    (default today): decision dated in the period and on or before `as_of`, ceremony held by then."""
+    as_of = as_of or today()
+    start, end = period.clipped(as_of)
+    return Dossier.objects.filter(
+        cell__path__startswith=organization.path,
+        decision_date__gte=start, decision_date__lte=end, ceremony_date__lte=as_of,
+    ).order_by()
+
+
+def state_on(as_of: dt.date | None):
+    """An expression for each dossier's state on `as_of`: the current state when `as_of` is today
+    or later, else the state its last transition on or before that day led to (the history is
+    append-only; rows that record evidence without a transition are skipped, since their effective
+    date may precede a transition recorded before them)."""
+    if as_of is None or as_of >= today():
+        return F("state")
+    last = (
+        DossierHistory.objects.filter(dossier=OuterRef("pk"), effective_on__lte=as_of)
+        .filter(Q(action="create") | ~Q(from_state=F("to_state")))
+        .order_by("-effective_on", "-id")
+        .values("to_state")[:1]
+    )
+    return Subquery(last)
+
+
+def _dossiers_on(organization: Organization, as_of: dt.date | None) -> QuerySet[Dossier]:
+    qs = Dossier.objects.filter(cell__path__startswith=organization.path).order_by()
+    if as_of is not None and as_of < today():
+        qs = qs.filter(spotted_on__lte=as_of)
+    return qs.annotate(state_then=state_on(as_of))
+
+
+def _grouped(queryset: QuerySet, path_field: str, rows: list[Organization], *extra: str, **aggregates):
+    """{(row pk, *extra values): {aggregate: value}}: one GROUP BY per distinct depth of the rows
+    (one query when the rows are siblings or all grassroots organisations)."""
+    out: dict[tuple, dict] = {}
+    by_prefix = {row.path: row.pk for row in rows}
+    for length in sorted({len(row.path) for row in rows}):
+        grouped = (queryset.annotate(_prefix=Substr(path_field, 1, length))
+                   .values("_prefix", *extra).annotate(**aggregates).order_by())
+        for item in grouped:
+            # A path shorter than `length` comes back whole: it belongs to another depth.
+            pk = by_prefix.get(item["_prefix"]) if len(item["_prefix"] or "") == length else None
+            if pk is not None:
+                out[(pk, *(item[name] for name in extra))] = {name: item[name] for name in aggregates}
+    return out
+
+
+def admitted_by(rows: list[Organization], *, organization: Organization, period: Period,
+                as_of: dt.date | None = None) -> dict[int, int]:
+    """{row pk: admitted in the period}, for rows in the organisation's subtree; one query."""
+    grouped = _grouped(admitted_dossiers(organization=organization, period=period, as_of=as_of),
+                       "cell__path", rows, n=Count("id"))
+    return {key[0]: value["n"] for key, value in grouped.items()}
+
+
+def pipeline_by(rows: list[Organization], *, organization: Organization,
+                as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """{row pk: {state: dossiers in that state on `as_of`}}; one query."""
+    qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for (pk, state), value in _grouped(qs, "cell__path", rows, "state_then", n=Count("id")).items():
+        out[pk][state] = value["n"]
+    return out
+
+
+def members_by(rows: list[Organization], *, organization: Organization) -> dict[int, int]:
+    """{row pk: official + probationary members of its subtree, today}; one query."""
+    qs = Organization.objects.filter(path__startswith=organization.path).order_by()
+    grouped = _grouped(qs, "path", rows, m=Coalesce(Sum(F("official_members") + F("probationary_members")), 0))
+    return {key[0]: value["m"] for key, value in grouped.items()}
+
+
+def members_of(organization: Organization) -> int:
+    """Official + probationary members of the organisation's subtree, today; one query."""
+    total = Organization.objects.filter(path__startswith=organization.path).aggregate(
+        m=Coalesce(Sum(F("official_members") + F("probationary_members")), 0))["m"]
+    return int(total)
+
+
+def quotas_under(organization: Organization, year: int) -> dict[int, AdmissionQuota]:
+    """{organisation pk: its quota of the year} for the organisation and its subtree; one query."""
+    return {q.organization_id: q for q in AdmissionQuota.objects.filter(
+        organization__path__startswith=organization.path, year=year)}
+
+
+def pipeline_of(organization: Organization, as_of: dt.date | None = None) -> dict[str, int]:
+    """{state: count} of the organisation's subtree on `as_of`; one query."""
+    qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
+    return dict(qs.values_list("state_then").annotate(n=Count("id")).order_by())
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """One organisation's admissions in a period against its quota and its members."""
+
+    organization: Organization
+    admitted: int
+    quota: AdmissionQuota | None
+    members: int
+    pipeline: dict[str, int] = field(default_factory=dict)
+    expected: Decimal | None = None  # pro-rata target by the period's end (or `as_of`)
+
+    @property
+    def target(self) -> int | None:
+        return self.quota.target if self.quota else None
+
+    @property
+    def ratio(self) -> float | None:
+        """admitted ÷ quota, for bars and sorting; None without a quota."""
+        if not self.target:
+            return None
+        return self.admitted / self.target
+
+    @property
+    def quota_percent(self) -> str:
+        return vn_percent(self.admitted, self.target or 0)
+
+    @property
+    def members_percent(self) -> str:
+        return vn_percent(self.admitted, self.members)
+
+    @property
+    def in_pipeline(self) -> int:
+        """Candidates not yet admitted (spotted to higher approval)."""
+        return sum(self.pipeline.get(state, 0) for state in BEFORE_ADMISSION)
+
+    @property
+    def no_source(self) -> bool:
+        return self.in_pipeline == 0
+
+    @property
+    def lagging(self) -> bool:
+        """Behind the pro-rata target (or no admission at all against a quota)."""
+        if not self.target:
+            return False
+        expected = self.expected if self.expected is not None else Decimal(self.target)
+        return Decimal(self.admitted) < expected
+
+    @property
+    def pipeline_rows(self) -> list[tuple[str, str, int]]:
+        return [(state, State(state).label, self.pipeline.get(state, 0)) for state in PIPELINE_STATES]
+
+
+def _members_base(quota: AdmissionQuota | None, current: int) -> int:
+    if quota is not None and quota.membership_base:
+        return quota.membership_base
+    return current
+
+
+def expected_by(target: int, year: int, day: dt.date) -> Decimal:
+    """The pro-rata target on `day`: target × whole months elapsed in `year` ÷ 12 (reference/003:
+    the monthly follow-up of each unit's quota); the full target from the end of the year on."""
+    if day.year < year:
+        months = 0
+    elif day.year > year:
+        months = 12
+    else:
+        # A month counts once it is over: its last day completes it.
+        months = day.month if (day + dt.timedelta(days=1)).month != day.month else day.month - 1
+    return (Decimal(target) * months / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def progress_for(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> Progress:
+    """The organisation's admissions in the period against the quota of `period.quota_year`, its
+    members and its pipeline on `as_of`. Four queries."""
+    as_of = as_of or today()
+    admitted = admitted_dossiers(organization=organization, period=period, as_of=as_of).count()
+    quota = AdmissionQuota.objects.filter(organization=organization, year=period.quota_year).first()
+    members = _members_base(quota, members_of(organization))
+    progress = Progress(organization=organization, admitted=admitted, quota=quota, members=members,
+                        pipeline=pipeline_of(organization, as_of))
+    if quota:
+        progress.expected = expected_by(quota.target, period.quota_year, min(as_of, period.end))
+    return progress
+
+
+def _sort_lagging_first(items: list[Progress]) -> list[Progress]:
+    """Lowest completion first; organisations without a quota after those with one."""
+    return sorted(items, key=lambda p: (p.ratio is None, p.ratio if p.ratio is not None else 0,
+                                        p.organization.sort_order, p.organization.name))
+
+
+def children_progress(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[Progress]:
+    """Each direct child's progress, lagging ones first. Five queries whatever the number of
+    children: the children, and one GROUP BY each for admissions, members, quotas and pipeline."""
+    as_of = as_of or today()
+    children = list(Organization.objects.filter(parent=organization).order_by("sort_order", "name"))
+    if not children:
+        return []
+    admitted = admitted_by(children, organization=organization, period=period, as_of=as_of)
+    members = members_by(children, organization=organization)
+    quotas = {q.organization_id: q for q in AdmissionQuota.objects.filter(
+        organization__parent=organization, year=period.quota_year)}
+    pipelines = pipeline_by(children, organization=organization, as_of=as_of)
+    items = []
+    for child in children:
+        quota = quotas.get(child.pk)
+        p = Progress(organization=child, admitted=admitted.get(child.pk, 0), quota=quota,
+                     members=_members_base(quota, members.get(child.pk, 0)), pipeline=pipelines.get(child.pk, {}))
+        if quota:
+            p.expected = expected_by(quota.target, period.quota_year, min(as_of, period.end))
+        items.append(p)
+    return _sort_lagging_first(items)
+
+
+# --- Monthly series ---------------------------------------------------------------------------
+
+
+@dataclass
+class MonthPoint:
+    month: int
+    admitted: int | None  # None for months not yet begun on `as_of`
+    cumulative: int | None
+    target: Decimal | None  # pro-rata target at the end of the month
+
+
+def monthly_series(*, organization: Organization, year: int, as_of: dt.date | None = None,
+                   quota: AdmissionQuota | None = None) -> list[MonthPoint]:
+    """Admissions month by month in `year` (by decision date), cumulative, against the pro-rata
+    target quota × m ÷ 12 at the end of month m. One query (two without `quota`)."""
+    as_of = as_of or today()
+    if quota is None:
+        quota = AdmissionQuota.objects.filter(organization=organization, year=year).first()
+    per_month = dict(
+        admitted_dossiers(organization=organization, period=Period.year(year), as_of=as_of)
+        .annotate(m=ExtractMonth("decision_date")).values_list("m").annotate(n=Count("id")).order_by()
+    )
+    points, running = [], 0
+    for month in range(1, 13):
+        started = dt.date(year, month, 1) <= as_of
+        n = per_month.get(month, 0)
+        running += n
+        target = (Decimal(quota.target) * month / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if quota else None
+        points.append(MonthPoint(month, n if started else None, running if started else None, target))
+    return points
+
+
+# --- Quota allocation -------------------------------------------------------------------------
+
+
+@dataclass
+class AllocationRow:
+    organization: Organization
+    quota: AdmissionQuota | None
+    members: int
+
+
+@dataclass
+class Allocation:
+    """A parent's own quota against the sum of its children's (top-down, reference/003)."""
+
+    organization: Organization
+    year: int
+    own: AdmissionQuota | None
+    members: int
+    rows: list[AllocationRow]
+
+    @property
+    def children_sum(self) -> int:
+        return sum(row.quota.target for row in self.rows if row.quota)
+
+    @property
+    def difference(self) -> int | None:
+        """Children's sum − own quota: negative when the allocation falls short of the parent's
+        quota, positive when the children were given more than the parent."""
+        if self.own is None:
+            return None
+        return self.children_sum - self.own.target
+
+    @property
+    def shortfall(self) -> int:
+        """How many admissions the children's quotas fall short of the parent's (0 if none)."""
+        return max(0, -(self.difference or 0))
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for row in self.rows if row.quota is None)
+
+
+def allocation(*, organization: Organization, year: int) -> Allocation:
+    """Own quota, each child's quota and members, their sum and the difference. Three queries."""
+    children = list(Organization.objects.filter(parent=organization).order_by("sort_order", "name"))
+    quotas = {q.organization_id: q for q in AdmissionQuota.objects.filter(
+        Q(organization=organization) | Q(organization__parent=organization), year=year)}
+    members = members_by([organization, *children], organization=organization)
+    return Allocation(
+        organization=organization, year=year, own=quotas.get(organization.pk),
+        members=members.get(organization.pk, 0),
+        rows=[AllocationRow(child, quotas.get(child.pk), members.get(child.pk, 0)) for child in children],
+    )
+
+
+# --- The report of reference/004 -------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    number: int
+    organization: Organization
+    admitted: int
+    no_source: bool
+
+    @property
+    def shown(self) -> int | None:
+        """The number printed: empty for "Hết nguồn" rows that admitted nobody, as in the table."""
+        return None if self.no_source and not self.admitted else self.admitted
+
+    @property
+    def note(self) -> str:
+        return str(_("No source left")) if self.no_source else ""
+
+
+@dataclass
+class ReportGroup:
+    numeral: str
+    category: str
+    label: str
+    rows: list[ReportRow]
+
+    @property
+    def total(self) -> int:
+        return sum(row.admitted for row in self.rows)
+
+
+@dataclass
+class StructureLine:
+    key: str
+    label: str
+    count: int
+    of: int
+
+    @property
+    def percent(self) -> str:
+        return vn_percent(self.count, self.of)
+
+
+@dataclass
+class Report:
+    organization: Organization
+    period: Period
+    as_of: dt.date
+    groups: list[ReportGroup]
+    admitted: int
+    quota: AdmissionQuota | None
+    members: int
+    structure: list[StructureLine]
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+    @property
+    def rows(self) -> list[ReportRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def target(self) -> int | None:
+        return self.quota.target if self.quota else None
+
+    @property
+    def quota_percent(self) -> str:
+        return vn_percent(self.admitted, self.target or 0)
+
+    @property
+    def members_percent(self) -> str:
+        return vn_percent(self.admitted, self.members)
+
+
+def report_units(organization: Organization) -> QuerySet[Organization]:
+    """The rows of the report: the grassroots organisations under a district or province (the
+    table of reference/004), the cells under a grassroots organisation or sub-committee, the cell
+    itself for a cell."""
+    subtree = Organization.objects.filter(path__startswith=organization.path)
+    if organization.level in (OrgLevel.PROVINCE, OrgLevel.DISTRICT):
+        return subtree.filter(level=OrgLevel.GRASSROOTS)
+    if organization.level in (OrgLevel.GRASSROOTS, OrgLevel.SUB_COMMITTEE):
+        return subtree.filter(level=OrgLevel.CELL)
+    return subtree.filter(pk=organization.pk)
+
+
+def _age_at_decision():
+    """Age in whole years on the decision date, in SQL (portable: year difference, minus one if
+    the birthday had not come yet that year)."""
+    decision_md = ExtractMonth("decision_date") * 100 + ExtractDay("decision_date")
+    birth_md = ExtractMonth("candidate__birth_date") * 100 + ExtractDay("candidate__birth_date")
+    before_birthday = Case(When(LessThan(decision_md, birth_md), then=Value(1)), default=Value(0),
+                           output_field=IntegerField())
+    return ExtractYear("decision_date") - ExtractYear("candidate__birth_date") - before_birthday
+
+
+def _age_label(low: int, high: int | None) -> str:
+    if high is None:
+        return str(_("Over %(age)s years old") % {"age": low - 1})
+    return str(_("Aged %(low)s to %(high)s") % {"low": low, "high": high})
+
+
+def structure_of(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[StructureLine]:
+    """The make-up of those admitted in the period: one query with a filtered COUNT per line."""
+    youth_age = settings.PARTY_RULES["YOUTH_AGE_MAX"]
+    lines = [
+        ("women", _("Women"), Q(candidate__sex=Sex.FEMALE)),
+        # Youth Union members when admitted: joined, and still of youth age (Youth Union up to 30, [R]).
+        ("youth_union", _("Youth Union members"),
+         Q(candidate__youth_union_joined_on__isnull=False, candidate__youth_union_joined_on__lte=F("decision_date"),
+           age__lte=youth_age)),
+        ("university", _("University degree or higher"),
+         Q(candidate__professional_education__in=UNIVERSITY_OR_HIGHER)),
+        ("ethnic_minority", _("Ethnic minorities"), ~Q(candidate__ethnicity__iexact="Kinh") & ~Q(candidate__ethnicity="")),
+        ("religion", _("Followers of a religion"), ~Q(candidate__religion__in=NO_RELIGION)),
+    ]
+    for low, high in AGE_BANDS:
+        condition = Q(age__gte=low) if high is None else Q(age__gte=low, age__lte=high)
+        lines.append((f"age_{low}", _age_label(low, high), condition))
+    lines += [
+        ("private_enterprise", _("Workers in private enterprises"),
+         _any_contains("candidate__workplace", PRIVATE_ENTERPRISE_MARKERS)
+         & ~_any_contains("candidate__workplace", STATE_OWNED_MARKERS)),
+        ("students", _("Students"), _any_contains("candidate__occupation", STUDENT_MARKERS)),
+    ]
+    qs = admitted_dossiers(organization=organization, period=period, as_of=as_of).annotate(age=_age_at_decision())
+    counts = qs.aggregate(total=Count("id"), **{key: Count("id", filter=cond) for key, _label, cond in lines})
+    total = counts["total"]
+    return [StructureLine(key, str(label), counts[key], total) for key, label, _cond in lines]
+
+
+def report_for(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> Report:
+    """The table of reference/004 for any organisation and period: rows grouped by category
+    (I, II, …, in the order of `OrgCategory`), numbered 1…n across groups, each group's total
+    and the grand total, the "Hết nguồn" note; then the summary and the structure. Seven queries
+    whatever the number of rows (one more per extra depth of rows under a grassroots organisation
+    with a sub-committee)."""
+    as_of = as_of or today()
+    order = {value: i for i, value in enumerate(OrgCategory.values)}
+    units = sorted(report_units(organization).order_by(),
+                   key=lambda o: (order.get(o.category, len(order)), o.sort_order, o.name, o.path))
+    admitted = admitted_by(units, organization=organization, period=period, as_of=as_of)
+    pipelines = pipeline_by(units, organization=organization, as_of=as_of)
+    groups: list[ReportGroup] = []
+    number = 0
+    for unit in units:
+        if not groups or groups[-1].category != unit.category:
+            numeral = ROMAN[len(groups)] if len(groups) < len(ROMAN) else str(len(groups) + 1)
+            label = OrgCategory(unit.category).label if unit.category in order else unit.category
+            groups.append(ReportGroup(numeral, unit.category, str(label).upper(), []))
+        number += 1
+        in_pipeline = sum(pipelines.get(unit.pk, {}).get(state, 0) for state in BEFORE_ADMISSION)
+        groups[-1].rows.append(ReportRow(number, unit, admitted.get(unit.pk, 0), in_pipeline == 0))
+    quota = AdmissionQuota.objects.filter(organization=organization, year=period.quota_year).first()
+    structure = structure_of(organization=organization, period=period, as_of=as_of)
+    total_admitted = structure[0].of if structure else 0
+    return Report(organization=organization, period=period, as_of=as_of, groups=groups, admitted=total_admitted,
+                  quota=quota, members=_members_base(quota, members_of(organization)), structure=structure)
+
+
+# --- Ranking ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RankedRow:
+    rank: int | None
+    progress: Progress
+
+
+def ranking(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[RankedRow]:
+    """The children ranked by completion of their quota, best first, for the yearly evaluation
+    ("lấy kết quả công tác phát triển đảng viên là một trong những tiêu chí … đánh giá, xếp loại
+    tập thể cấp ủy và tổ chức cơ sở đảng hàng năm", reference/001). Equal completion shares a
+    rank (1, 2, 2, 4); organisations without a quota are listed last, unranked."""
+    items = children_progress(organization=organization, period=period, as_of=as_of)
+    with_quota = sorted((p for p in items if p.ratio is not None),
+                        key=lambda p: (-p.ratio, -p.admitted, p.organization.sort_order, p.organization.name))
+    rows, previous, rank = [], None, 0
+    for position, p in enumerate(with_quota, start=1):
+        key = (p.admitted * 1.0 / p.target)
+        if key != previous:
+            rank, previous = position, key
+        rows.append(RankedRow(rank, p))
+    rows += [RankedRow(None, p) for p in items if p.ratio is None]
+    return rows
