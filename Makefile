@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages migrate seed lint clean chromium
+.PHONY: run test install messages migrate seed lint clean chromium bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ chromium:
 
 test: messages chromium
 	$(PY) -m pytest -n auto --dist loadfile
+
+# Issue 7: the national-size benchmark in its own PostgreSQL database (created and migrated when
+# missing; the data set is built once and reused). `make bench SCALE=national`; BENCH_ARGS=--rebuild.
+SCALE ?= province
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partydev_bench
+bench: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "web",
+    "bench",
 ]
 
 MIDDLEWARE = [

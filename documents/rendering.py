@@ -82,7 +82,7 @@ def derived_font_dir() -> Path:
     from fontTools import subset, version
     from fontTools.ttLib import TTFont
 
-    digest = hashlib.sha256(FONT_RECIPE.encode() + version.encode())
+    digest = hashlib.sha256(FONT_RECIPE.encode() + version.encode() + b"fixed-timestamp")
     for name in FONT_FILES.values():
         digest.update((FONT_DIR / name).read_bytes())
     target = Path(os.environ.get("DOCUMENTS_FONT_CACHE", tempfile.gettempdir())) / f"ptdv-fonts-{digest.hexdigest()[:16]}"
@@ -96,7 +96,9 @@ def derived_font_dir() -> Path:
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=unicodes)
-        font = TTFont(FONT_DIR / name)
+        # Keep the shipped font's timestamp: two processes building the cache at once then write
+        # identical files, and a document re-rendered later embeds identical bytes.
+        font = TTFont(FONT_DIR / name, recalcTimestamp=False)
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)
@@ -123,6 +125,11 @@ _shared: dict = {}
 atexit.register(_shared.clear)
 
 
+# Every face and weight the forms use, with Vietnamese letters.
+WARM_UP_HTML = ("<p>Đảng Cộng sản Việt Nam <b>Quyết định</b> <i>ngày 01 tháng 02 năm 2025</i> "
+                "<b><i>Nơi nhận</i></b> 0123456789</p>")
+
+
 def _stylesheet():
     """(FontConfiguration, CSS) parsed once: loading four TTFs costs more than laying out a form."""
     with _lock:
@@ -132,8 +139,15 @@ def _stylesheet():
 
             font_config = FontConfiguration()
             css_text = font_face_css(derived_font_dir()) + PAGE_CSS + render_to_string("documents/pdf/style.css")
+            css = CSS(string=css_text, font_config=font_config, base_url=FONT_DIR.as_uri() + "/")
+            # The first document laid out with a new font configuration embeds its fonts slightly
+            # differently from every later one; lay one out now so that every real document, the
+            # first of a process included, comes out byte for byte the same when re-rendered.
+            from weasyprint import HTML
+
+            HTML(string=WARM_UP_HTML).write_pdf(stylesheets=[css], font_config=font_config, pdf_identifier=False)
             _shared["font_config"] = font_config
-            _shared["css"] = CSS(string=css_text, font_config=font_config, base_url=FONT_DIR.as_uri() + "/")
+            _shared["css"] = css
         return _shared["font_config"], _shared["css"]
 
 

@@ -18,7 +18,9 @@ from django.views.generic import TemplateView
 from dossiers import gates
 from dossiers.models import Dossier
 from dossiers.selectors import dossier_for_page
+from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, visible_dossiers
+from permissions.services import personal_data_read
 from web.views import PageMixin
 
 from . import services
@@ -138,7 +140,13 @@ class DraftView(PageMixin, View):
             for reason in exc.reasons:
                 messages.error(request, str(reason))
             return HttpResponseRedirect(reverse("documents:dossier", args=[dossier.pk]))
+        _log_read(request, dossier, form_def.code)
         return _pdf(pdf, f"{form_def.slug}-ban-nhap-hs{dossier.pk}.pdf")
+
+
+def _log_read(request, dossier: Dossier, detail: str) -> None:
+    """A document carries the candidate's personal data: its download is a logged read."""
+    personal_data_read(user=request.user, dossier=dossier, what=PersonalDataRead.What.DOCUMENT, detail=str(detail))
 
 
 class IssuedDocumentView(PageMixin, View):
@@ -148,8 +156,9 @@ class IssuedDocumentView(PageMixin, View):
         dossier_id = IssuedDocument.objects.filter(pk=doc_id).values_list("dossier_id", flat=True).first()
         if dossier_id is None:
             raise Http404
-        access_dossier(request.user, dossier_id, queryset=Dossier.objects.only("pk", "cell"))
+        dossier = access_dossier(request.user, dossier_id, queryset=Dossier.objects.only("pk", "cell"))
         doc = IssuedDocument.objects.get(pk=doc_id)
+        _log_read(request, dossier, f"{doc.form_code} v{doc.version}")
         return _pdf(bytes(doc.pdf), doc.filename)
 
 
@@ -183,8 +192,9 @@ class ScanView(PageMixin, View):
         dossier_id = SignedScan.objects.filter(pk=scan_id).values_list("dossier_id", flat=True).first()
         if dossier_id is None:
             raise Http404
-        access_dossier(request.user, dossier_id, queryset=Dossier.objects.only("pk", "cell"))
+        dossier = access_dossier(request.user, dossier_id, queryset=Dossier.objects.only("pk", "cell"))
         scan = SignedScan.objects.get(pk=scan_id)
+        _log_read(request, dossier, scan.filename)
         return _pdf(bytes(scan.content), scan.filename.replace('"', ""), content_type=scan.content_type)
 
 
@@ -194,6 +204,7 @@ class BundleView(PageMixin, View):
     def get(self, request, pk):
         dossier = access_dossier(request.user, pk, queryset=Dossier.objects.select_related(
             "candidate", "cell", "cell__parent", "cell__parent__parent"))
+        _log_read(request, dossier, _("dossier bundle"))
         return _pdf(bundle_pdf(dossier=dossier), f"ho-so-{dossier.pk}.pdf")
 
 

@@ -571,6 +571,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["cell", "state"], name="dossier_cell_state"),
             models.Index(fields=["state", "year"], name="dossier_state_year"),
             models.Index(fields=["decision_date"], name="dossier_decision_date"),
+            # The list filtered by state, newest first (issue 7, migration 0003).
+            models.Index(models.F("state"), models.F("spotted_on").desc(), models.F("id").desc(),
+                         name="dossier_state_spotted"),
         ]
         constraints = [
             # One open case per person: a second attempt starts only after the first has ended.
@@ -665,7 +668,13 @@ class DossierHistory(models.Model):
         verbose_name = _("dossier history entry")
         verbose_name_plural = _("dossier history entries")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["dossier", "at"], name="history_dossier_at")]
+        indexes = [
+            models.Index(fields=["dossier", "at"], name="history_dossier_at"),
+            # A dossier's latest row by effective date: the list's "last change", the statistics'
+            # state on a date (issue 7, migration 0003).
+            models.Index(models.F("dossier"), models.F("effective_on").desc(), models.F("id").desc(),
+                         name="history_dossier_effective"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} · {self.action} · {self.from_state} → {self.to_state}"

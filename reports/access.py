@@ -7,12 +7,13 @@ secretary follow their own. Mentors and union officers see single dossiers, not 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from dossiers.models import Organization
+from permissions import roles
 from permissions.models import Role
-from permissions.scoping import active_roles
+from permissions.scoping import active_roles, organizations_with, scope_of
 
 # Roles that may see the dashboard, the report and the ranking of their subtree.
 STATS_ROLES = {
@@ -28,7 +29,7 @@ def _assignments(user, roles: set[str]):
 
 
 def may_see_stats(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(_assignments(user, STATS_ROLES)))
+    return user.is_authenticated and (user.is_superuser or bool(scope_of(user).get(roles.VIEW)))
 
 
 def may_set_quotas(user) -> bool:
@@ -36,15 +37,12 @@ def may_set_quotas(user) -> bool:
 
 
 def stats_organizations(user) -> QuerySet[Organization]:
-    """The organisations whose numbers the user may see: the subtrees of their statistics roles."""
+    """The organisations whose numbers the user may see: those whose dossiers he may see
+    (the guardian permission `view_org_dossiers` of `permissions.scoping`, held by exactly the
+    statistics roles), so numbers and dossiers share one scope."""
     if not user.is_authenticated:
         return Organization.objects.none()
-    if user.is_superuser:
-        return Organization.objects.all()
-    condition = Q(pk__in=[])
-    for assignment in _assignments(user, STATS_ROLES):
-        condition |= Q(path__startswith=assignment.organization.path)
-    return Organization.objects.filter(condition)
+    return organizations_with(user, roles.VIEW)
 
 
 def home_organization(user) -> Organization | None:

@@ -39,6 +39,10 @@ class StatsPage(PageMixin, TemplateView):
 
     def prepare(self, request, *args, **kwargs):
         if not access.may_see_stats(request.user):
+            # A named organisation is outside the scope of someone with no statistics role: 404,
+            # like every object outside a user's scope; the bare pages say 403.
+            if kwargs.get("pk") is not None or request.GET.get("org"):
+                raise Http404
             raise PermissionDenied
         self.today = timezone.localdate()
         self.organization = self.get_organization(request, *args, **kwargs)

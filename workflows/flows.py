@@ -23,6 +23,7 @@ from dossiers.models import (
     ProgressStage,
     State,
 )
+from permissions.scoping import scope_of, visible_dossiers
 
 from . import views
 from .models import AdmissionProcess, EvaluationProcess
@@ -82,7 +83,21 @@ def decided_recognition(d: Dossier) -> bool:
     return d.state in (State.RECOGNIZED, State.REMOVED)
 
 
-class AdmissionFlow(flow.Flow):
+class ScopedFlow(flow.Flow):
+    """viewflow lists a flow's tasks only to users for whom `has_view_permission` holds (by default
+    a model permission on the process class). Here it holds for whoever the organisation permissions
+    of `permissions.scoping` (django-guardian) or a per-dossier permission let see a dossier; which
+    tasks is then decided by `workflows.selectors`, on the same permissions."""
+
+    def has_view_permission(self, user, obj=None) -> bool:
+        if not user.is_authenticated:
+            return False
+        if obj is not None and getattr(obj, "artifact_object_id", None):
+            return visible_dossiers(user).filter(pk=obj.artifact_object_id).exists()
+        return user.is_superuser or bool(scope_of(user)) or visible_dossiers(user).exists()
+
+
+class AdmissionFlow(ScopedFlow):
     process_class = AdmissionProcess
     process_title = _("Admission of a new member")
     process_description = _("From the source list to official membership.")
@@ -251,7 +266,7 @@ class AdmissionFlow(flow.Flow):
 EVALUATION_STATES = (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.PROBATION)
 
 
-class EvaluationFlow(flow.Flow):
+class EvaluationFlow(ScopedFlow):
     """A missing periodic evaluation becomes a task: `manage.py workflow_sweep` starts one
     process per overdue period; the mentor's report for that period finishes it."""
 

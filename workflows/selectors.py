@@ -20,9 +20,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from dossiers.models import Dossier, Mentor
+from permissions import roles
 from permissions.actions import CELL, STEP_ROLES
 from permissions.models import Role
-from permissions.scoping import SUBTREE_ROLES, active_roles, visible_dossiers
+from permissions.scoping import SUBTREE_ROLES, active_roles, scope_of, visible_dossiers
 
 HUMAN = "HUMAN"
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -96,28 +97,41 @@ def inbox_count(*, user) -> int:
     return Task.objects.filter(flow_task_type=HUMAN, owner=user, status__in=HELD_STATUSES).count()
 
 
+# The organisation permissions (django-guardian) that open a role's steps in the queue.
+PERMISSION_STEPS = {
+    roles.ACT_CELL: Role.CELL_SECRETARY,
+    roles.ACT_COMMITTEE: Role.GRASSROOTS_COMMITTEE,
+    roles.APPROVE: Role.APPROVER,
+    roles.PROPOSE: Role.UNION_OFFICER,
+}
+
+
 def queue_condition(user) -> Q:
-    """Which tasks the user may take, as one condition: for each role assignment, the dossiers
-    under its organisation with the nodes whose step that role takes; as mentor, the nodes open to
-    mentors on the dossiers they mentor."""
+    """Which tasks the user may take, as one condition, from the same guardian permissions as the
+    dossiers' scope: for each organisation permission that acts, the dossiers under it with the
+    nodes whose step that role takes (a union officer: his own candidates only); as mentor, the
+    nodes open to mentors on the dossiers he mentors."""
     if user.is_superuser:
         return Q()
     condition = Q(pk__in=[])
-    for assignment in active_roles(user):
-        if assignment.role not in SUBTREE_ROLES | {Role.UNION_OFFICER}:
-            continue  # mentors by their cases below
-        refs = refs_for_role(assignment.role)
+    scope = scope_of(user)
+    for codename, role in PERMISSION_STEPS.items():
+        refs = refs_for_role(role)
         if not refs:
             continue
-        under = Dossier.objects.filter(cell__path__startswith=assignment.organization.path)
-        if assignment.role == Role.UNION_OFFICER:
-            under = under.filter(created_by=user)  # the candidates the officer proposed, no others
-        under = under.values("pk")
-        condition |= Q(process__artifact_object_id__in=under) & Q(flow_task__in=refs)
+        for path in scope.get(codename, []):
+            under = Dossier.objects.filter(cell__path__startswith=path)
+            if codename == roles.PROPOSE:
+                under = under.filter(created_by=user)
+            condition |= Q(process__artifact_object_id__in=under.values("pk")) & Q(flow_task__in=refs)
     mentor_refs = refs_for_role(Role.MENTOR)
     if mentor_refs:
-        mentored = Mentor.objects.filter(member__user=user, ended_on__isnull=True).values("dossier_id")
-        condition |= Q(process__artifact_object_id__in=mentored) & Q(flow_task__in=mentor_refs)
+        # Read first (one small indexed query): a subquery here would be OR-ed with the roles'
+        # conditions, and an OR of subqueries makes PostgreSQL read every open task in the country.
+        mentored = list(Mentor.objects.filter(member__user=user, ended_on__isnull=True)
+                        .values_list("dossier_id", flat=True))
+        if mentored:
+            condition |= Q(process__artifact_object_id__in=mentored) & Q(flow_task__in=mentor_refs)
     return condition
 
 
@@ -213,13 +227,13 @@ def eligible_assignees(task: Task, dossier: Dossier) -> list:
     from permissions.models import RoleAssignment  # noqa: PLC0415
 
     step = step_of(task)
-    roles = STEP_ROLES.get(step, set()) if step else set()
+    takers = STEP_ROLES.get(step, set()) if step else set()
     path = dossier.cell.path
     ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "."]
     condition = Q(pk__in=RoleAssignment.objects.filter(
-        revoked_at__isnull=True, role__in=roles & SUBTREE_ROLES, organization__path__in=ancestors,
+        revoked_at__isnull=True, role__in=takers & SUBTREE_ROLES, organization__path__in=ancestors,
     ).values("user_id"))
-    if Role.MENTOR in roles:
+    if Role.MENTOR in takers:
         condition |= Q(pk__in=Mentor.objects.filter(dossier=dossier, ended_on__isnull=True).values("member__user_id"))
     return list(get_user_model().objects.filter(condition, is_active=True).order_by("first_name", "last_name", "pk"))
 

@@ -1,0 +1,854 @@
+"""The benchmark's data set: a tree of organisations, their people and dossiers, written in bulk.
+
+Every dossier is a copy of a *template*: a dossier walked to its state through the real services
+(`dossiers.services`, as `tests/factories.dossier_in_state` does) once per state, inside a
+transaction that is rolled back after its rows were read. So each copy has exactly the evidence,
+history, viewflow Process/Task rows (open tasks matching the state, done tasks for the past steps)
+and TaskDeadline rows the application itself writes; only its ids, cell, people, names and dates
+differ. Copies are written with PostgreSQL `COPY … FROM STDIN` (psycopg 3), or with `executemany`
+on another database (the tests use SQLite).
+
+On PostgreSQL the build is resumable: one transaction per province, a row in `bench_dataset` per
+finished province; secondary indexes are dropped while loading (their definitions kept in
+`bench_dataset_index`) and re-created at the end, then ANALYZE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from dossiers import models as dm
+from dossiers.formatting import fold
+from dossiers.models import OrgLevel, State
+from permissions import roles
+from permissions.actions import CELL, STEP_ROLES
+from permissions.models import OrganizationUserObjectPermission, Role, RoleAssignment
+from reports.models import AdmissionQuota, QuotaKind
+from workflows.models import TaskDeadline
+
+User = get_user_model()
+
+# --- The shape of a data set ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One province: its tree and how many dossiers its cells hold (5 years of cases)."""
+
+    districts: int
+    grassroots: int  # per district
+    cells: int  # per grassroots organisation
+    dossiers: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    scale: str
+    provinces: tuple[Shape, ...]
+    seed: int = 7
+
+    @property
+    def dossiers(self) -> int:
+        return sum(s.dossiers for s in self.provinces)
+
+
+# The measured province is the same in both scales (50,000 dossiers, 5,000 cells), so that its pages
+# compare like with like; the national set adds 59 provinces around it (950,000 dossiers).
+BIG_PROVINCE = Shape(districts=25, grassroots=40, cells=5, dossiers=50_000)
+
+
+def plan_for(scale: str, *, dossiers: int | None = None) -> Plan:
+    if scale == "province":
+        return Plan("province", (BIG_PROVINCE,))
+    if scale == "national":
+        rest, others = 950_000, 59
+        shapes = [Shape(10, 30, 5, rest // others + (1 if i < rest % others else 0)) for i in range(others)]
+        return Plan("national", (BIG_PROVINCE, *shapes))
+    if scale == "tiny":  # tests
+        return Plan("tiny", (Shape(2, 2, 2, dossiers or 200),))
+    raise ValueError(f"unknown scale {scale!r}")
+
+
+# Share of dossiers in each state, and the range of their age in days (spotted that many days ago):
+# a case in an early state is young, a recognised one at least the 16 months its path takes.
+STATE_MIX: list[tuple[str, float, tuple[int, int]]] = [
+    (State.SPOTTED, 0.04, (0, 60)),
+    (State.TRAINING, 0.05, (6, 120)),
+    (State.MENTORING, 0.09, (15, 240)),
+    (State.BRANCH_VOTE, 0.04, (25, 300)),
+    (State.HIGHER_APPROVAL, 0.04, (27, 330)),
+    (State.PROBATION, 0.16, (55, 420)),
+    (State.RECOGNIZED, 0.50, (500, 1826)),
+    (State.REJECTED, 0.04, (0, 1826)),
+    (State.WITHDRAWN, 0.04, (0, 1826)),
+]
+# Share of the open cell tasks a secretary has already taken (ASSIGNED to her: her inbox).
+TAKEN_SHARE = 0.6
+
+BENCH_SECRETARY = "bench_secretary"
+BENCH_PROVINCE = "bench_province"
+BENCH_NATIONAL = "bench_national"
+DEFAULT_PASSWORD = "bench-12345"
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", "Thanh", "Xuân", "Kim", "Gia"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hòa", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phúc",
+         "Quyên", "Sơn", "Thảo", "Trang", "Tuấn", "Yến", "Hiếu", "Linh", "Nga", "Phương", "Quân", "Tâm", "Vinh"]
+NAMES = [(f"{s} {m} {g}", fold(f"{s} {m} {g}")) for s in SURNAMES for m in MIDDLE for g in GIVEN]
+
+# --- Writing rows -----------------------------------------------------------------------------
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _unescape(text: str):
+    if text == "\\N":
+        return None
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+class DjangoSink:
+    """Writes through Django's connection: `executemany` of the COPY lines parsed back (SQLite, tests)."""
+
+    def copy(self, table: str, columns: tuple[str, ...], data: str) -> None:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        rows = [[_unescape(v) for v in line.split("\t")] for line in data.split("\n") if line]
+        with connection.cursor() as cursor:
+            if is_postgres():
+                with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    copy.write(data)
+            else:
+                cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
+
+    def execute(self, sql: str, params=None) -> None:
+        _exec(sql, params)
+
+    def commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PgCopySink:
+    """PostgreSQL: COPY on a connection of its own, in a thread, so that the next rows are made
+    while the last ones load (2 cores: one makes, one loads). One transaction per `commit()`."""
+
+    def __init__(self):
+        import queue  # noqa: PLC0415
+        import threading  # noqa: PLC0415
+
+        import psycopg  # noqa: PLC0415
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        self.conn = psycopg.connect(**params)
+        with self.conn.cursor() as cur:
+            cur.execute("SET session_replication_role = replica")  # no FK triggers: the rows are consistent
+            cur.execute("SET synchronous_commit = off")
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                kind, *args = item
+                with self.conn.cursor() as cur:
+                    if kind == "copy":
+                        table, columns, data = args
+                        cols = ", ".join(f'"{c}"' for c in columns)
+                        with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                            for start in range(0, len(data), 1 << 22):
+                                copy.write(data[start:start + (1 << 22)])
+                    elif kind == "sql":
+                        cur.execute(*args)
+                    elif kind == "commit":
+                        self.conn.commit()
+                        args[0].set()
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                self.error = exc
+                if kind == "commit":
+                    args[0].set()
+
+    def _put(self, item) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(item)
+
+    def copy(self, table, columns, data) -> None:
+        self._put(("copy", table, columns, data))
+
+    def execute(self, sql, params=None) -> None:
+        self._put(("sql", sql, params))
+
+    def commit(self) -> None:
+        """Wait until everything sent so far is committed."""
+        import threading  # noqa: PLC0415
+
+        done = threading.Event()
+        self._put(("commit", done))
+        done.wait()
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.conn.close()
+        if self.error is not None:
+            raise self.error
+
+
+class Writer:
+    """Rows as COPY text lines, per table; `flush()` hands them to the sink."""
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.buffers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self.rows = 0
+
+    def add(self, table: str, columns: tuple[str, ...], text: str, count: int) -> None:
+        self.buffers.setdefault((table, columns), []).append(text)
+        self.rows += count
+
+    def add_row(self, table: str, columns: tuple[str, ...], values) -> None:
+        self.add(table, columns, "\t".join(literal(v) for v in values) + "\n", 1)
+
+    def flush(self) -> None:
+        buffers, self.buffers = self.buffers, {}
+        for (table, columns), parts in buffers.items():
+            data = "".join(parts)
+            if data:
+                self.sink.copy(table, columns, data)
+
+
+def literal(value) -> str:
+    """A value as COPY text (also parsed back for other databases)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t" if is_postgres() else "1"
+    if value is False:
+        return "f" if is_postgres() else "0"
+    if isinstance(value, dt.datetime):
+        if is_postgres():
+            return value.isoformat()
+        return timezone.make_naive(value, dt.UTC).isoformat(" ") if timezone.is_aware(value) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return _escape(json.dumps(value, cls=DjangoJSONEncoder))
+    return _escape(str(value))
+
+
+def columns_of(model) -> tuple[str, ...]:
+    return tuple(f.column for f in model._meta.concrete_fields)
+
+
+def row_of(model, values: dict) -> list:
+    """A full row of `model` (defaults for what `values` does not give), in `columns_of` order."""
+    out = []
+    for f in model._meta.concrete_fields:
+        if f.attname in values:
+            v = values[f.attname]
+        elif f.has_default():
+            v = f.get_default()
+        elif f.null:
+            v = None
+        elif isinstance(f, models.CharField | models.TextField):
+            v = ""
+        else:
+            raise ValueError(f"{model.__name__}.{f.attname} needs a value")
+        out.append(v)
+    return out
+
+
+# --- Templates: one dossier per state, walked through the services ---------------------------
+
+# What a copy of a dossier consists of, in insertion order: (model, how its template rows are found).
+TaskPrevious = Task.previous.through
+
+
+def _captured_models():
+    return [dm.Candidate, dm.Relative, dm.PartyMember, dm.Dossier, Process, Task, TaskPrevious, TaskDeadline,
+            dm.TrainingCertificate, dm.Mentor, dm.Introducer, dm.Verification, dm.OpinionSummary, dm.Vote,
+            dm.PartyAct, dm.Ceremony, dm.ProgressReport, dm.SelfReview, dm.DossierHistory]
+
+
+# Columns of the big tables whose secondary indexes are dropped during the load.
+def loaded_tables() -> list[str]:
+    return [m._meta.db_table for m in _captured_models()]
+
+
+@dataclass
+class Template:
+    state: str
+    tables: list[tuple[str, tuple[str, ...], str, int]]  # (table, columns, format string, rows)
+    task_variant: tuple[int, str] | None  # (index in tables, format with the cell's open tasks taken)
+    id_slots: list[tuple[str, int, int]]  # (slot name, table index, row index)
+    date_offsets: list[int]
+    ts_offsets: list[int]
+    span: int  # days from spotted to the last effective date
+    rows: int
+
+
+@dataclass
+class _Capture:
+    model: type
+    rows: list[dict]
+
+
+def _capture(dossier_pk: int) -> list[_Capture]:
+    d = dm.Dossier.objects.get(pk=dossier_pk)
+    ct = ContentType.objects.get_for_model(dm.Dossier)
+    process_ids = list(Process.objects.filter(artifact_content_type=ct, artifact_object_id=d.pk).values_list(
+        "pk", flat=True))
+    task_ids = list(Task.objects.filter(process_id__in=process_ids).values_list("pk", flat=True))
+    filters = {
+        dm.Candidate: {"pk": d.candidate_id},
+        dm.Relative: {"candidate_id": d.candidate_id},
+        dm.PartyMember: {"pk": d.member_id or 0},
+        dm.Dossier: {"pk": d.pk},
+        Process: {"pk__in": process_ids},
+        Task: {"pk__in": task_ids},
+        TaskPrevious: {"from_task_id__in": task_ids},
+    }
+    out = []
+    for model in _captured_models():
+        condition = filters.get(model, {"dossier_id": d.pk})
+        names = [f.attname for f in model._meta.concrete_fields]
+        rows = [dict(zip(names, values, strict=True))
+                for values in model.objects.filter(**condition).order_by("pk").values_list(*names)]
+        out.append(_Capture(model, rows))
+    return out
+
+
+def _compile(state: str, captured: list[_Capture], actor_id: int) -> Template:
+    """Turn the template's rows into format strings whose slots a copy fills in."""
+    spot = next(c for c in captured if c.model is dm.Dossier).rows[0]["spotted_on"]
+    # Which captured row each template id stands for.
+    where: dict[tuple[type, int], str] = {}
+    id_slots = []
+    for t, cap in enumerate(captured):
+        for k, row in enumerate(cap.rows):
+            name = f"i{t}_{k}"
+            where[(cap.model, row["id"])] = name
+            id_slots.append((name, t, k))
+    # Timestamps: ordered, each placed on the effective date of the latest history row before it.
+    history = sorted(
+        (r["at"], (r["effective_on"] - spot).days) for r in next(c for c in captured if c.model is dm.DossierHistory).rows
+        if r["effective_on"] is not None)
+    stamps = sorted({v for cap in captured for row in cap.rows for v in row.values() if isinstance(v, dt.datetime)})
+    ts_offsets, best, h = [], 0, 0
+    for stamp in stamps:
+        while h < len(history) and history[h][0] <= stamp:
+            best = max(best, history[h][1])
+            h += 1
+        ts_offsets.append(best)
+    ts_index = {stamp: j for j, stamp in enumerate(stamps)}
+    span = max((o for _at, o in history), default=0)
+    members: dict[int, str] = {}
+    date_offsets: set[int] = set()
+
+    def slot(model, f, value, row) -> str:
+        if value is None:
+            return "\\N"
+        if f.primary_key:
+            return "{" + where[(model, value)] + "}"
+        if model is Process and f.attname == "artifact_object_id":
+            return "{" + where[(dm.Dossier, value)] + "}"
+        if model is dm.Candidate and f.attname in ("full_name", "search_name", "birth_date", "sex"):
+            return "{" + {"full_name": "name", "search_name": "sname", "birth_date": "birth", "sex": "sex"}[f.attname] + "}"
+        if model is dm.PartyMember and f.attname == "full_name":
+            return "{name}"
+        if model is dm.Dossier and f.attname == "year":
+            return "{year}"
+        if f.is_relation and f.many_to_one or f.one_to_one:
+            target = f.related_model
+            if target is dm.Organization:
+                return "{cell}"
+            if target is User or (target is not None and target._meta.label == User._meta.label):
+                return "{user}"
+            if (target, value) in where:
+                return "{" + where[(target, value)] + "}"
+            if target is dm.PartyMember:
+                members.setdefault(value, f"m{len(members) % 2}")
+                return "{" + members[value] + "}"
+            return literal(value)
+        if isinstance(value, dt.datetime):
+            return "{t" + str(ts_index[value]) + "}"
+        if isinstance(value, dt.date):
+            offset = (value - spot).days
+            date_offsets.add(offset)
+            return "{d" + (f"n{-offset}" if offset < 0 else str(offset)) + "}"
+        if isinstance(f, models.JSONField):
+            return _escape(json.dumps(value, cls=DjangoJSONEncoder)).replace("{", "{{").replace("}", "}}")
+        prepared = f.get_prep_value(value)
+        return literal(prepared).replace("{", "{{").replace("}", "}}")
+
+    tables = []
+    variant = None
+    rows = 0
+    for t, cap in enumerate(captured):
+        fields = cap.model._meta.concrete_fields
+        lines, taken_lines, has_taken = [], [], False
+        for row in cap.rows:
+            cells = [slot(cap.model, f, row[f.attname], row) for f in fields]
+            lines.append("\t".join(cells))
+            if cap.model is Task and row["status"] == STATUS.NEW and row["flow_task_type"] == "HUMAN":
+                step = getattr(row["flow_task"], "step", None)
+                if step and STEP_ROLES.get(step, set()) & CELL:
+                    names = [f.attname for f in fields]
+                    taken = list(cells)
+                    taken[names.index("status")] = STATUS.ASSIGNED.value
+                    taken[names.index("owner_id")] = "{user}"
+                    taken[names.index("assigned")] = taken[names.index("created")]
+                    taken_lines.append("\t".join(taken))
+                    has_taken = True
+                    continue
+            taken_lines.append(lines[-1])
+        text = "".join(line + "\n" for line in lines)
+        tables.append((cap.model._meta.db_table, tuple(f.column for f in fields), text, len(cap.rows)))
+        rows += len(cap.rows)
+        if has_taken:
+            variant = (t, "".join(line + "\n" for line in taken_lines))
+    return Template(state=state, tables=tables, task_variant=variant, id_slots=id_slots,
+                    date_offsets=sorted(date_offsets), ts_offsets=ts_offsets, span=span, rows=rows)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def make_templates(today: dt.date | None = None) -> dict[str, Template]:
+    """Walk one dossier to each state through the services, read its rows, roll everything back."""
+    from tests.factories import PartyMemberFactory, UserFactory, dossier_in_state  # noqa: PLC0415
+
+    templates: dict[str, Template] = {}
+    for state, _share, _ages in STATE_MIX:
+        try:
+            with transaction.atomic():
+                province = dm.Organization.objects.create(name="Bench template", level=OrgLevel.PROVINCE)
+                district = dm.Organization.objects.create(name="Bench D", level=OrgLevel.DISTRICT, parent=province)
+                grassroots = dm.Organization.objects.create(name="Bench G", level=OrgLevel.GRASSROOTS, parent=district,
+                                                            committee_members=9, category="commune")
+                cell = dm.Organization.objects.create(name="Bench C", level=OrgLevel.CELL, parent=grassroots,
+                                                      official_members=9)
+                actor = UserFactory(username=f"bench_template_{state}")
+                members = [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]
+                d = dossier_in_state(state, cell=cell, actor=actor, introducers=members, today=today)
+                templates[state] = _compile(state, _capture(d.pk), actor.pk)
+                raise _Rollback
+        except _Rollback:
+            pass
+    return templates
+
+
+# --- The build --------------------------------------------------------------------------------
+
+MARKER_DDL = [
+    "CREATE TABLE IF NOT EXISTS bench_dataset (scale varchar(16) NOT NULL, province integer NOT NULL, "
+    "dossiers integer NOT NULL, rows_written bigint NOT NULL, PRIMARY KEY (scale, province))",
+    "CREATE TABLE IF NOT EXISTS bench_dataset_state (name varchar(32) PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bench_dataset_index (name varchar(128) PRIMARY KEY, definition text NOT NULL)",
+]
+
+
+def _exec(sql: str, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description is not None else None
+
+
+def _state_get(name: str) -> str | None:
+    rows = _exec("SELECT value FROM bench_dataset_state WHERE name = %s", [name])
+    return rows[0][0] if rows else None
+
+
+def _state_set(name: str, value: str) -> None:
+    _exec("DELETE FROM bench_dataset_state WHERE name = %s", [name])
+    _exec("INSERT INTO bench_dataset_state (name, value) VALUES (%s, %s)", [name, value])
+
+
+def dataset_status() -> dict:
+    """{"scale", "complete", "provinces_done", "dossiers"} of what the database holds."""
+    for ddl in MARKER_DDL:
+        _exec(ddl)
+    scale = _state_get("scale")
+    done = _exec("SELECT count(*), coalesce(sum(dossiers), 0) FROM bench_dataset WHERE scale = %s", [scale or ""])[0]
+    return {"scale": scale, "complete": _state_get("complete") == "1", "provinces_done": done[0], "dossiers": done[1]}
+
+
+# Tables emptied by a rebuild (everything the data set writes, and what hangs off it).
+def _wiped_tables() -> list[str]:
+    from documents.models import IssuedDocument, SignedScan  # noqa: PLC0415
+    from permissions.models import DossierUserObjectPermission, PersonalDataRead, RoleChange  # noqa: PLC0415
+    from workflows.models import Notice  # noqa: PLC0415
+
+    extra = [Notice, PersonalDataRead, DossierUserObjectPermission, IssuedDocument, SignedScan, AdmissionQuota,
+             RoleChange, OrganizationUserObjectPermission, RoleAssignment]
+    history = [m for m in django_models() if m.__name__.startswith("Historical")]
+    return [m._meta.db_table for m in [*extra, *history, *_captured_models(), dm.Award, dm.WorkHistory,
+                                       dm.TripAbroad, dm.Organization]]
+
+
+def django_models():
+    from django.apps import apps  # noqa: PLC0415
+
+    return apps.get_models()
+
+
+def wipe(log: Callable[[str], None]) -> None:
+    tables = _wiped_tables()
+    if is_postgres():
+        _exec("TRUNCATE " + ", ".join(f'"{t}"' for t in [*tables, User._meta.db_table]) + " CASCADE")
+        _restore_indexes(log)
+    else:
+        with connection.cursor() as cursor:
+            for t in reversed(tables):
+                cursor.execute(f'DELETE FROM "{t}"')
+        User.objects.filter(username__startswith="bench_").delete()
+        User.objects.filter(username__startswith="sec_").delete()
+    _exec("DELETE FROM bench_dataset")
+    _exec("DELETE FROM bench_dataset_state")
+
+
+def _drop_indexes(log) -> None:
+    """Drop the secondary indexes of the loaded tables (not the primary keys nor constraints),
+    keeping their definitions to re-create them after the load."""
+    tables = loaded_tables()
+    rows = _exec(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "JOIN pg_class c ON c.relname = i.indexname "
+        "WHERE i.schemaname = 'public' AND i.tablename = ANY(%s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)", [tables])
+    for name, definition in rows:
+        _exec("INSERT INTO bench_dataset_index (name, definition) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+              [name, definition])
+        _exec(f'DROP INDEX IF EXISTS "{name}"')
+    if rows:
+        log(f"dropped {len(rows)} secondary indexes for the load")
+
+
+def _restore_indexes(log) -> None:
+    rows = _exec("SELECT name, definition FROM bench_dataset_index ORDER BY name")
+    if not rows:
+        return
+    start = time.perf_counter()
+    _exec("SET maintenance_work_mem = '1GB'")
+    for name, definition in rows:
+        _exec(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+              .replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1))
+        _exec("DELETE FROM bench_dataset_index WHERE name = %s", [name])
+    log(f"re-created {len(rows)} indexes in {time.perf_counter() - start:.0f} s")
+
+
+def _next_ids(tables: list[str]) -> dict[str, int]:
+    out = {}
+    for table in tables:
+        out[table] = (_exec(f'SELECT max(id) FROM "{table}"')[0][0] or 0) + 1
+    return out
+
+
+def _fix_sequences(tables: list[str]) -> None:
+    if not is_postgres():
+        return
+    for table in tables:
+        _exec(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+              f"greatest((SELECT max(id) FROM \"{table}\"), 1))")
+
+
+@dataclass
+class BuildReport:
+    scale: str
+    dossiers: int = 0
+    tasks: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+    per_state: dict[str, int] = field(default_factory=dict)
+
+
+def _perm_ids() -> dict[str, int]:
+    ct = ContentType.objects.get_for_model(dm.Organization)
+    return dict(Permission.objects.filter(content_type=ct).values_list("codename", "pk"))
+
+
+def build(plan: Plan, *, rebuild: bool = False, log: Callable[[str], None] = print,
+          today: dt.date | None = None, templates: dict[str, Template] | None = None) -> BuildReport:
+    """Build (or finish building) the data set of `plan`; nothing happens when it is complete."""
+    report = BuildReport(plan.scale)
+    status = dataset_status()
+    if status["scale"] not in (None, plan.scale) or rebuild:
+        log(f"wiping the {status['scale'] or 'previous'} data set")
+        wipe(log)
+        status = dataset_status()
+    if status["complete"]:
+        report.skipped = True
+        report.dossiers = status["dossiers"]
+        report.tasks = Task.objects.count()
+        return report
+    if status["scale"] is None and (dm.Dossier.objects.exists() or dm.Organization.objects.exists()):
+        log("the database holds other data: wiping it for the benchmark")
+        wipe(log)
+    _state_set("scale", plan.scale)
+    start = time.perf_counter()
+    today = today or timezone.localdate()
+    if templates is None:
+        log("walking one template dossier per state through the services…")
+        templates = make_templates(today)
+    log("templates: " + ", ".join(f"{s} {t.rows} rows" for s, t in templates.items()))
+    if is_postgres():
+        _drop_indexes(log)
+    done = {row[0] for row in _exec("SELECT province FROM bench_dataset WHERE scale = %s", [plan.scale])}
+    perms = _perm_ids()
+    ids = _next_ids([dm.Organization._meta.db_table, User._meta.db_table, RoleAssignment._meta.db_table,
+                     OrganizationUserObjectPermission._meta.db_table, AdmissionQuota._meta.db_table,
+                     *loaded_tables()])
+    sink = PgCopySink() if is_postgres() else DjangoSink()
+    try:
+        for index, shape in enumerate(plan.provinces):
+            if index in done:
+                continue
+            t0 = time.perf_counter()
+            with transaction.atomic():
+                written, counts = _build_province(plan, index, shape, templates, perms, today, ids, sink)
+                sink.execute("INSERT INTO bench_dataset (scale, province, dossiers, rows_written) "
+                             "VALUES (%s, %s, %s, %s)", [plan.scale, index, shape.dossiers, written])
+                sink.commit()
+            report.rows += written
+            for state, n in counts.items():
+                report.per_state[state] = report.per_state.get(state, 0) + n
+            log(f"province {index + 1}/{len(plan.provinces)}: {shape.dossiers} dossiers, {written} rows "
+                f"in {time.perf_counter() - t0:.1f} s")
+    finally:
+        sink.close()
+    _finish(plan, log)
+    report.dossiers = dm.Dossier.objects.count()
+    report.tasks = Task.objects.count()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _finish(plan: Plan, log) -> None:
+    tables = [*loaded_tables(), dm.Organization._meta.db_table, User._meta.db_table, RoleAssignment._meta.db_table,
+              OrganizationUserObjectPermission._meta.db_table, AdmissionQuota._meta.db_table]
+    _fix_sequences(tables)
+    _bench_users(plan)
+    if is_postgres():
+        _restore_indexes(log)
+        t0 = time.perf_counter()
+        # VACUUM too: the freshly copied rows get their hint bits and visibility map now, as
+        # autovacuum would give them in a running system (index-only scans, no writes on first read).
+        _exec("VACUUM (ANALYZE)")
+        log(f"VACUUM (ANALYZE) in {time.perf_counter() - t0:.0f} s")
+    _state_set("complete", "1")
+
+
+def _bench_users(plan: Plan) -> None:
+    """The measured users, granted through the real service: the secretary of the first cell of
+    the first province, an organisation-board officer of that province, a national superuser."""
+    from permissions.services import role_grant  # noqa: PLC0415
+
+    province = dm.Organization.objects.filter(level=OrgLevel.PROVINCE).order_by("pk").first()
+    cell = dm.Organization.objects.filter(level=OrgLevel.CELL, path__startswith=province.path).order_by("pk").first()
+    secretary = (User.objects.filter(username=BENCH_SECRETARY).first()
+                 or User.objects.get(username=f"sec_{cell.pk}"))
+    if secretary.username != BENCH_SECRETARY:
+        User.objects.filter(username=BENCH_SECRETARY).exclude(pk=secretary.pk).delete()
+        secretary.username = BENCH_SECRETARY
+        secretary.set_password(DEFAULT_PASSWORD)
+        secretary.save()
+    board, _ = User.objects.get_or_create(username=BENCH_PROVINCE, defaults={"first_name": "Ban", "last_name": "Tổ chức"})
+    board.set_password(DEFAULT_PASSWORD)
+    board.save()
+    if not RoleAssignment.objects.filter(user=board, role=Role.ORG_BOARD, organization=province,
+                                         revoked_at__isnull=True).exists():
+        role_grant(user=board, role=Role.ORG_BOARD, organization=province, actor=None)
+    national, _ = User.objects.get_or_create(username=BENCH_NATIONAL,
+                                             defaults={"is_superuser": True, "is_staff": True})
+    national.set_password(DEFAULT_PASSWORD)
+    national.save()
+    _fix_sequences([User._meta.db_table, RoleAssignment._meta.db_table,
+                    OrganizationUserObjectPermission._meta.db_table])
+
+
+def _build_province(plan: Plan, index: int, shape: Shape, templates: dict[str, Template], perms: dict[str, int],
+                    today: dt.date, ids: dict[str, int], sink) -> tuple[int, dict[str, int]]:
+    rng = random.Random(plan.seed * 1000 + index)
+    w = Writer(sink)
+    Org = dm.Organization
+    org_cols, org_table = columns_of(Org), Org._meta.db_table
+    now = timezone.now()
+
+    def org(name, level, parent_id, parent_path, sort_order, **extra):
+        pk = ids[org_table]
+        ids[org_table] += 1
+        path = parent_path + f"{pk:06d}."
+        w.add_row(org_table, org_cols, row_of(Org, dict(
+            id=pk, name=name, short_name=extra.pop("short_name", ""), level=level, parent_id=parent_id, path=path,
+            sort_order=sort_order, place_name=f"Tỉnh {index + 1}", **extra)))
+        return pk, path
+
+    per_year = max(1, shape.dossiers // 5)
+    province_pk, province_path = org(f"Tỉnh ủy {index + 1:02d}", OrgLevel.PROVINCE, None, "", index,
+                                     short_name="TU", official_members=0)
+    cells: list[tuple[int, str]] = []
+    quota_orgs = [(province_pk, per_year)]
+    categories = [c for c, _label in dm.OrgCategory.choices]
+    for di in range(shape.districts):
+        d_pk, d_path = org(f"Huyện ủy {index + 1:02d}.{di + 1:02d}", OrgLevel.DISTRICT, province_pk, province_path, di,
+                           short_name="HU")
+        quota_orgs.append((d_pk, max(1, per_year // shape.districts)))
+        for gi in range(shape.grassroots):
+            g_pk, g_path = org(f"Đảng bộ {index + 1:02d}.{di + 1:02d}.{gi + 1:03d}", OrgLevel.GRASSROOTS, d_pk,
+                               d_path, gi, short_name="ĐU", committee_members=9,
+                               category=categories[gi % len(categories)], official_members=0,
+                               has_youth_union=True)
+            quota_orgs.append((g_pk, max(1, per_year // (shape.districts * shape.grassroots))))
+            for ci in range(shape.cells):
+                c_pk, c_path = org(f"Chi bộ {ci + 1}", OrgLevel.CELL, g_pk, g_path, ci, short_name="CB",
+                                   official_members=9 + (ci * 7 + gi) % 20, probationary_members=(ci + gi) % 3)
+                cells.append((c_pk, c_path))
+    # One secretary (user, role, guardian permissions) and two official members per cell.
+    user_cols, user_table = columns_of(User), User._meta.db_table
+    ra_cols, ra_table = columns_of(RoleAssignment), RoleAssignment._meta.db_table
+    op_cols, op_table = columns_of(OrganizationUserObjectPermission), OrganizationUserObjectPermission._meta.db_table
+    pm_cols, pm_table = columns_of(dm.PartyMember), dm.PartyMember._meta.db_table
+    cell_people: list[tuple[int, str, int, int, str]] = []  # (cell pk, path, user, member 0, member 1)
+    for n, (c_pk, c_path) in enumerate(cells):
+        u = ids[user_table]
+        ids[user_table] += 1
+        surname, given = SURNAMES[n % len(SURNAMES)], GIVEN[(n * 7) % len(GIVEN)]
+        w.add_row(user_table, user_cols, row_of(User, dict(
+            id=u, password="!", username=f"sec_{c_pk}", first_name=given, last_name=surname, email="",
+            is_superuser=False, is_staff=False, is_active=True, date_joined=now, last_login=None)))
+        ra = ids[ra_table]
+        ids[ra_table] += 1
+        w.add_row(ra_table, ra_cols, row_of(RoleAssignment, dict(
+            id=ra, user_id=u, role=Role.CELL_SECRETARY.value, organization_id=c_pk, granted_at=now)))
+        for codename in roles.permissions_of(Role.CELL_SECRETARY):
+            op = ids[op_table]
+            ids[op_table] += 1
+            w.add_row(op_table, op_cols, row_of(OrganizationUserObjectPermission, dict(
+                id=op, content_object_id=c_pk, permission_id=perms[codename], user_id=u)))
+        m = []
+        for k in range(2):
+            pk = ids[pm_table]
+            ids[pm_table] += 1
+            name = NAMES[(n * 2 + k) * 37 % len(NAMES)][0]
+            w.add_row(pm_table, pm_cols, row_of(dm.PartyMember, dict(
+                id=pk, full_name=name, sex="male" if k else "female", birth_date=dt.date(1975 + k, 3, 1),
+                cell_id=c_pk, status=dm.MemberStatus.OFFICIAL.value, joined_on=dt.date(2000, 5, 19),
+                official_since=dt.date(2001, 5, 19), position="Bí thư chi bộ" if k == 0 else "")))
+            m.append(pk)
+        cell_people.append((c_pk, c_path, u, m[0], m[1]))
+    q_cols, q_table = columns_of(AdmissionQuota), AdmissionQuota._meta.db_table
+    for year in (today.year - 1, today.year):
+        for o, count in quota_orgs:
+            pk = ids[q_table]
+            ids[q_table] += 1
+            w.add_row(q_table, q_cols, row_of(AdmissionQuota, dict(
+                id=pk, organization_id=o, year=year, kind=QuotaKind.COUNT.value, count=count, updated_at=now)))
+    w.flush()
+    # The dossiers.
+    counts: dict[str, int] = {}
+    day_cache: dict[int, str] = {}
+    pg = is_postgres()
+    time_of_day = [(f" {8 + j // 3600:02d}:{(j // 60) % 60:02d}:{j % 60:02d}+07" if pg
+                    else f" {1 + j // 3600:02d}:{(j // 60) % 60:02d}:{j % 60:02d}") for j in range(4000)]
+
+    def day(ordinal: int) -> str:
+        text = day_cache.get(ordinal)
+        if text is None:
+            text = day_cache[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+        return text
+
+    states = [s for s, _share, _ages in STATE_MIX]
+    weights = [share for _s, share, _ages in STATE_MIX]
+    ages = {s: a for s, _share, a in STATE_MIX}
+    table_names = [m._meta.db_table for m in _captured_models()]
+    today_ord = today.toordinal()
+    written = w.rows
+    for i in range(shape.dossiers):
+        state = rng.choices(states, weights)[0]
+        tpl = templates[state]
+        lo, hi = ages[state]
+        age = rng.randint(max(lo, tpl.span), max(hi, tpl.span))
+        spot_ord = today_ord - age
+        # The first twenty cases of the measured province are in its first cell (the bench secretary's).
+        c_pk, _c_path, u, m0, m1 = cell_people[0] if (index == 0 and i < 20) else rng.choice(cell_people)
+        name, sname = NAMES[rng.randrange(len(NAMES))]
+        slots = {
+            "cell": c_pk, "user": u, "m0": m0, "m1": m1, "name": name, "sname": sname,
+            "sex": "female" if rng.random() < 0.45 else "male",
+            "birth": day(spot_ord - rng.randint(18 * 365, 45 * 365)),
+            "year": dt.date.fromordinal(spot_ord).year,
+        }
+        for slot_name, t, k in tpl.id_slots:
+            slots[slot_name] = ids[table_names[t]] + k
+        for o in tpl.date_offsets:
+            slots["dn" + str(-o) if o < 0 else "d" + str(o)] = day(spot_ord + o)
+        for j, o in enumerate(tpl.ts_offsets):
+            slots["t" + str(j)] = day(spot_ord + o) + time_of_day[j]
+        taken = tpl.task_variant is not None and rng.random() < TAKEN_SHARE
+        for t, (table, cols, text, n) in enumerate(tpl.tables):
+            if not n:
+                continue
+            if taken and tpl.task_variant[0] == t:
+                text = tpl.task_variant[1]
+            w.add(table, cols, text.format_map(slots), n)
+            ids[table] += n
+        counts[state] = counts.get(state, 0) + 1
+        if w.rows - written > 400_000:
+            written = w.rows
+            w.flush()
+    w.flush()
+    return w.rows, counts

@@ -1,0 +1,132 @@
+"""`manage.py bench --scale province|national`: build the data set (once), measure, print the
+table and write `bench/results.json` (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench import dataset, measure, spiff
+
+RESULTS = Path(__file__).resolve().parents[2] / "results.json"
+DETAIL = Path(__file__).resolve().parents[2] / "results_detail.json"
+
+TARGETS = {"inbox": 50, "queue": 50, "dossier_list": 50, "dossier_page": 80, "dashboard": 300, "report": 2000}
+
+
+class Command(BaseCommand):
+    help = "Build the benchmark data set (province ≈ 50,000 dossiers, national ≈ 1,000,000) and measure."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["province", "national"], default="province")
+        parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
+        parser.add_argument("--rebuild", action="store_true", help="build the data set again even if it exists")
+        parser.add_argument("--keep", action="store_true",
+                            help="keep the data set afterwards (the default too; --no-keep is not offered: "
+                                 "the next run reuses it)")
+        parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
+        parser.add_argument("--cases", type=int, default=10, help="whole cases to time, ours and SpiffWorkflow's")
+        parser.add_argument("--only", default="", help="comma-separated pages to measure (default: all)")
+        parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.json alone")
+        parser.add_argument("--explain", action="store_true",
+                            help="write EXPLAIN (ANALYZE, BUFFERS) of each page's main query to bench/explain_<scale>.txt")
+        parser.add_argument("--create-db", action="store_true",
+                            help="create the database of DATABASE_URL when missing, then migrate it")
+
+    def log(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def handle(self, *args, scale, requests, rebuild, keep, build_only, cases, only, no_write, create_db,
+               explain=False, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://… "
+                               "(make bench does: partydev_bench).")
+        if create_db:
+            self.create_database()
+            call_command("migrate", verbosity=0, interactive=False)
+        logging.getLogger("spiff").setLevel(logging.WARNING)
+        plan = dataset.plan_for(scale)
+        self.log(f"== data set: {scale} ({plan.dossiers:,} dossiers in {len(plan.provinces)} provinces)")
+        t0 = time.perf_counter()
+        report = dataset.build(plan, rebuild=rebuild, log=self.log)
+        build_s = time.perf_counter() - t0
+        if report.skipped:
+            self.log(f"   already built: {report.dossiers:,} dossiers, {report.tasks:,} tasks (--rebuild to redo)")
+        else:
+            self.log(f"   built in {build_s / 60:.1f} min: {report.dossiers:,} dossiers, {report.tasks:,} tasks, "
+                     f"{report.rows:,} rows")
+        if build_only:
+            return
+        if explain:
+            path = RESULTS.with_name(f"explain_{scale}.txt")
+            path.write_text(measure.explain_all(measure.subjects()))
+            self.log(f"wrote {path.name}")
+            return
+        results = measure.Results(scale=scale, dossiers=report.dossiers, tasks=report.tasks,
+                                  build_s=None if report.skipped else round(build_s, 1))
+        s = measure.subjects()
+        wanted = {p for p in only.split(",") if p}
+        self.log(f"== pages ({requests} requests each; secretary of cell {s.cell.pk}, "
+                 f"organisation board of {s.province.name})")
+        results.pages = measure.measure_pages(s, requests, self.log, wanted or None)
+        if not wanted or "report" in wanted:
+            n = max(5, requests // 20)
+            report_page = measure.national_report(s, n)
+            results.pages.append(report_page)
+            self.log(f"  report (national) p50 {report_page.p50_ms:.0f} ms  p95 {report_page.p95_ms:.0f} ms  "
+                     f"{report_page.queries} queries ({n} requests)")
+        if not wanted:
+            self.log(f"== cases end to end ({cases} each)")
+            results.cases_per_s, results.task_completion_ms = (round(v, 2) for v in measure.case_rate(s, cases))
+            self.log(f"  ours: {results.cases_per_s} cases/s; one task completion {results.task_completion_ms} ms")
+            spiff_rate, order = spiff.cases_per_second(cases)
+            results.spiff_cases_per_s = round(spiff_rate, 2)
+            self.log(f"  SpiffWorkflow (state serialised to PostgreSQL after each of its {len(order)} steps): "
+                     f"{results.spiff_cases_per_s} cases/s; ratio {results.cases_per_s / spiff_rate:.2f}")
+            self.log("== PDFs")
+            results.form_pdf_s, results.bundle_pdf_s, results.floor_pdf_s = measure.pdf_times(s)
+            self.log(f"  form {results.form_pdf_s} s, bundle {results.bundle_pdf_s} s, "
+                     f"WeasyPrint floor {results.floor_pdf_s} s")
+        self.table(results)
+        if not no_write and not wanted:
+            RESULTS.write_text(json.dumps(results.as_json(), indent=2, ensure_ascii=False) + "\n")
+            DETAIL.write_text(json.dumps(results.detail(), indent=2, ensure_ascii=False, default=str) + "\n")
+            self.log(f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+
+    def create_database(self) -> None:
+        """CREATE DATABASE (only this one, only when missing), through the server's maintenance database."""
+        import psycopg  # noqa: PLC0415
+        from psycopg import sql  # noqa: PLC0415
+
+        params = connection.get_connection_params()
+        name = params["dbname"]
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        params["dbname"] = "postgres"
+        with psycopg.connect(**params, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                self.log(f"created database {name}")
+
+    def table(self, r: measure.Results) -> None:
+        self.log("")
+        self.log(f"{'page':<16}{'user':<11}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'raw ms':>9}{'×raw':>7}"
+                 f"{'target':>9}")
+        for p in r.pages:
+            target = TARGETS.get(p.page)
+            mark = "" if target is None else ("  ok" if p.p95_ms <= target else "  MISSED")
+            self.log(f"{p.page:<16}{p.who:<11}{p.p50_ms:>9.1f}{p.p95_ms:>9.1f}{p.queries:>9}"
+                     f"{(f'{p.raw_sql_ms:.2f}' if p.raw_sql_ms else '—'):>9}"
+                     f"{(str(p.ratio_to_raw) if p.ratio_to_raw else '—'):>7}"
+                     f"{(f'≤{target}' if target else ''):>9}{mark}")
+        if r.cases_per_s:
+            self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow {r.spiff_cases_per_s} "
+                     f"(ratio {r.cases_per_s / r.spiff_cases_per_s:.2f}); one task {r.task_completion_ms} ms")
+            self.log(f"PDF: form {r.form_pdf_s} s, bundle {r.bundle_pdf_s} s, floor {r.floor_pdf_s} s")

@@ -1,0 +1,109 @@
+"""The peer engine: SpiffWorkflow running `admission.bpmn` (the same human tasks as
+`workflows.flows.AdmissionFlow`, in the same order, with the same parallel splits and gateways),
+its whole workflow state serialised with its JSON serializer into a table of the same database
+after every step, as an application built on it would persist a case."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.db import connection, transaction
+
+BPMN = Path(__file__).with_name("admission.bpmn")
+TABLE = "bench_spiff_case"
+
+# What each user task records (the gateways read it), as the bench's own case does.
+TASK_DATA = {
+    "enroll_training": {"class_name": "Lớp cảm tình Đảng khóa 1"},
+    "complete_training": {"certificate": "CN-123"},
+    "assign_mentor": {"mentor": 1},
+    "assign_introducers": {"introducers": [1, 2]},
+    "collect_papers": {"application": True, "personal_history": True},
+    "verify_history": {"verified": True},
+    "gather_opinions": {"opinions": "Tốt."},
+    "submit_for_vote": {"submitted": True},
+    "branch_vote": {"branch_eligible": 9, "branch_votes_for": 9, "under_sub_committee": False,
+                    "has_grassroots_committee": True},
+    "grassroots_resolution": {"committee_eligible": 9, "committee_votes_for": 9},
+    "admission_decision": {"approved": True},
+    "ceremony": {"ceremony_place": "Hội trường xã"},
+    "new_member_class": {"new_member_certificate": "ĐVM-7"},
+    "mentor_report": {"final_report": True},
+    "self_review": {"self_review": True},
+    "probation_opinions": {"probation_opinions": "Tốt."},
+    "recognition_vote": {"recognition_proposed": True, "removal_proposed": False},
+    "grassroots_recognition": {"recognition_committee_votes_for": 9},
+    "recognition_decision": {"official": True},
+}
+
+
+def load_spec():
+    from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: PLC0415
+
+    parser = BpmnParser()
+    parser.add_bpmn_file(str(BPMN))
+    return parser.get_spec("admission")
+
+
+def ensure_table() -> None:
+    pg = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+                       + ("id bigserial PRIMARY KEY, step integer NOT NULL, state jsonb NOT NULL)" if pg else
+                          "id integer PRIMARY KEY AUTOINCREMENT, step integer NOT NULL, state text NOT NULL)"))
+
+
+def run_case(spec, serializer) -> list[str]:
+    """One case from start to end: complete each ready user task, run the engine, save the whole
+    workflow state. Returns the user tasks in the order they were completed."""
+    from SpiffWorkflow import TaskState  # noqa: PLC0415
+    from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: PLC0415
+
+    wf = BpmnWorkflow(spec)
+    wf.do_engine_steps()
+    done = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (step, state) VALUES (0, %s)", [serializer.serialize_json(wf)])
+        case_id = cursor.lastrowid if connection.vendor != "postgresql" else None
+        if case_id is None:
+            cursor.execute(f"SELECT max(id) FROM {TABLE}")
+            case_id = cursor.fetchone()[0]
+        while not wf.is_completed():
+            ready = wf.get_tasks(state=TaskState.READY, manual=True)
+            if not ready:
+                raise RuntimeError("SpiffWorkflow case stuck: no ready user task")
+            task = ready[0]
+            task.data.update(TASK_DATA.get(task.task_spec.name, {}))
+            task.run()
+            wf.do_engine_steps()
+            done.append(task.task_spec.name)
+            cursor.execute(f"UPDATE {TABLE} SET step = %s, state = %s WHERE id = %s",
+                           [len(done), serializer.serialize_json(wf), case_id])
+    return done
+
+
+class _Rollback(Exception):
+    pass
+
+
+def cases_per_second(n: int) -> tuple[float, list[str]]:
+    """`n` whole cases, timed, in one transaction rolled back afterwards (as our own cases)."""
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: PLC0415
+
+    ensure_table()
+    spec = load_spec()
+    serializer = BpmnWorkflowSerializer()
+    order: list[str] = []
+    elapsed = 0.0
+    try:
+        with transaction.atomic():
+            run_case(spec, serializer)  # warm-up: imports, script engine
+            start = time.perf_counter()
+            for _ in range(n):
+                order = run_case(spec, serializer)
+            elapsed = time.perf_counter() - start
+            raise _Rollback
+    except _Rollback:
+        pass
+    return n / elapsed, order

@@ -1,0 +1,183 @@
+"""Every URL that names an object × every role × in and out of scope.
+
+In scope, a role that may use the page gets 200 or a redirect, one that may not gets 403 (or 404 when
+the object is not its kind of thing to see at all); out of scope, everyone gets 404, so an outsider
+learns nothing. The list of URLs is read from the URLconf: a new URL taking an id without a rule
+here fails `test_every_url_that_takes_an_id_has_a_rule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from documents.models import BundleJob, IssuedDocument, JobStatus, SignedScan
+from dossiers.models import Mentor, OrgLevel, State
+from permissions.models import Role, RoleAssignment
+from workflows.sync import process_of
+
+from .factories import OrganizationFactory, PartyMemberFactory, UserFactory, dossier_in_state, grant, org_tree
+
+PERSONAS = ["secretary", "deputy", "committee", "approver", "board", "union", "auditor", "mentor", "admin"]
+ALL = set(PERSONAS)
+CELL = {"secretary", "deputy", "admin"}
+OWNER_ONLY = {"secretary"}
+
+
+@dataclass
+class Rule:
+    kwargs: callable  # world → URL kwargs
+    ok: set[str]  # in scope: 200 or a redirect
+    forbidden: set[str] = field(default_factory=set)  # in scope: 403; every other persona in scope: 404
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+RULES: dict[str, Rule] = {
+    "dossiers:detail": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    "dossier_chart": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    # The candidate's data: the cell's secretaries, and the union officer who proposed him.
+    "dossiers:edit": Rule(lambda w: {"pk": w.dossier.pk}, CELL | {"union"}, ALL - CELL - {"union"}),
+    "dossiers:candidate": Rule(lambda w: {"pk": w.dossier.pk}, CELL | {"union"}, ALL - CELL - {"union"}),
+    "dossiers:step": Rule(lambda w: {"pk": w.dossier.pk, "step": "enroll_training"}, CELL, ALL - CELL),
+    # Task buttons answer GET with a redirect to the inbox once the task is found in scope.
+    "tasks:claim": Rule(lambda w: {"pk": w.task.pk}, ALL),
+    "tasks:unassign": Rule(lambda w: {"pk": w.task.pk}, ALL),
+    "tasks:reassign": Rule(lambda w: {"pk": w.task.pk}, ALL),
+    # Roles are managed by the organisation board of the subtree; others do not see the assignment.
+    "roles:revoke": Rule(lambda w: {"pk": w.assignment.pk}, {"board", "admin"}),
+    "documents:dossier": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    "documents:issue": Rule(lambda w: {"pk": w.dossier.pk, "slug": "5-knd"}, CELL, ALL - CELL, method="post"),
+    "documents:draft": Rule(lambda w: {"pk": w.dossier.pk, "slug": "1-knd"}, CELL, ALL - CELL),
+    # Signed scans: whoever takes one of the steps they prove; the board and inspection only read.
+    "documents:upload": Rule(lambda w: {"pk": w.dossier.pk}, ALL - {"board", "auditor"}, {"board", "auditor"},
+                             method="post"),
+    "documents:bundle": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    "documents:issued": Rule(lambda w: {"doc_id": w.document.pk}, ALL),
+    "documents:scan": Rule(lambda w: {"scan_id": w.scan.pk}, ALL),
+    # A batch belongs to whoever asked for it.
+    "documents:batch": Rule(lambda w: {"job_id": w.job.pk}, OWNER_ONLY),
+    "documents:batch_download": Rule(lambda w: {"job_id": w.job.pk}, OWNER_ONLY),
+    # Quotas: the board sets them; the other statistics roles see the numbers but not the form;
+    # a union officer or a mentor has no statistics at all (404, like any organisation out of scope).
+    "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
+                               {"secretary", "deputy", "committee", "approver", "auditor"}),
+}
+
+
+def id_urls() -> set[str]:
+    """Every named URL (outside the Django admin) whose pattern takes a parameter."""
+    found = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue  # staff only, Django's own permissions; not scoped by organisation
+                ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name and getattr(p.pattern, "converters", None):
+                found.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+class World:
+    pass
+
+
+def blank_pdf() -> bytes:
+    from io import BytesIO  # noqa: PLC0415
+
+    from pypdf import PdfWriter  # noqa: PLC0415
+
+    writer, out = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = World()
+        t = org_tree(cells=2)
+        w.cell = t["cells"][0]
+        district2 = OrganizationFactory(name="Huyện ủy Ý Yên", level=OrgLevel.DISTRICT, parent=t["province"])
+        grassroots2 = OrganizationFactory(name="Đảng bộ xã Yên Thọ", level=OrgLevel.GRASSROOTS, parent=district2)
+        cell_c = OrganizationFactory(name="Chi bộ thôn Yên", level=OrgLevel.CELL, parent=grassroots2)
+        where = {"in": {"cell": w.cell, "grassroots": t["grassroots"], "district": t["district"]},
+                 "out": {"cell": cell_c, "grassroots": grassroots2, "district": district2}}
+        roles = {"secretary": (Role.CELL_SECRETARY, "cell"), "deputy": (Role.CELL_DEPUTY, "cell"),
+                 "committee": (Role.GRASSROOTS_COMMITTEE, "grassroots"), "approver": (Role.APPROVER, "district"),
+                 "board": (Role.ORG_BOARD, "district"), "auditor": (Role.AUDITOR, "district"),
+                 "union": (Role.UNION_OFFICER, "grassroots")}
+        w.users = {"in": {}, "out": {}}
+        for side in ("in", "out"):
+            for name, (role, level) in roles.items():
+                user = UserFactory(username=f"{name}_{side}")
+                # The union officer out of scope works in the same commune but did not propose this
+                # candidate: he must not see him either.
+                grant(user, role, where["in" if name == "union" else side][level])
+                w.users[side][name] = user
+            w.users[side]["mentor"] = UserFactory(username=f"mentor_{side}")
+        w.users["in"]["admin"] = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+        # The case: proposed by the union officer in scope, mentored by the mentor in scope.
+        w.dossier = dossier_in_state(State.MENTORING, cell=w.cell, actor=w.users["in"]["union"])
+        Mentor.objects.create(dossier=w.dossier, assigned_on=timezone.localdate(),
+                              member=PartyMemberFactory(cell=w.cell, user=w.users["in"]["mentor"]))
+        # The mentor out of scope mentors a case elsewhere.
+        other = dossier_in_state(State.MENTORING, cell=cell_c)
+        Mentor.objects.create(dossier=other, assigned_on=timezone.localdate(),
+                              member=PartyMemberFactory(cell=cell_c, user=w.users["out"]["mentor"]))
+        w.task = Task.objects.filter(process=process_of(w.dossier), flow_task_type="HUMAN",
+                                     status=STATUS.NEW).order_by("pk").first()
+        w.assignment = RoleAssignment.objects.get(user=w.users["in"]["secretary"])
+        pdf = blank_pdf()
+        w.document = IssuedDocument.objects.create(
+            dossier=w.dossier, form_code="5-KNĐ", version=1, document_date=dt.date(2026, 1, 5), title="Tổng hợp",
+            data={}, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), issued_at=timezone.now())
+        w.scan = SignedScan.objects.create(
+            dossier=w.dossier, step="record_application", section="1-KNĐ", filename="don.pdf",
+            content_type="application/pdf", content=pdf, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
+        w.job = BundleJob.objects.create(created_by=w.users["in"]["secretary"], dossier_ids=[w.dossier.pk],
+                                         status=JobStatus.DONE, total=1, done=1, result=b"PK\x05\x06" + b"\0" * 18)
+        yield w
+        transaction.set_rollback(True)
+
+
+def test_every_url_that_takes_an_id_has_a_rule():
+    assert id_urls() == set(RULES), "add the new URL to RULES with who may use it"
+
+
+CASES = [(name, persona, "in") for name in RULES for persona in PERSONAS] + [
+    (name, persona, "out") for name in RULES for persona in PERSONAS if persona != "admin"]
+
+
+@pytest.mark.parametrize(("name", "persona", "side"), CASES, ids=[f"{n}-{p}-{s}" for n, p, s in CASES])
+def test_each_role_in_and_out_of_scope(world, db, name, persona, side):
+    rule = RULES[name]
+    client = Client()
+    client.force_login(world.users[side][persona])
+    url = reverse(name, kwargs=rule.kwargs(world))
+    response = getattr(client, rule.method)(url, rule.data)
+    if side == "out":
+        expected = {404}
+    elif persona in rule.ok:
+        expected = {200, 302}
+    elif persona in rule.forbidden:
+        expected = {403}
+    else:
+        expected = {404}
+    assert response.status_code in expected, (name, persona, side, response.status_code)
