@@ -62,6 +62,7 @@ class Command(BaseCommand):
         else:
             self.log(f"   built in {build_s / 60:.1f} min: {report.dossiers:,} dossiers, {report.tasks:,} tasks, "
                      f"{report.rows:,} rows")
+        dataset.tune_database()
         if build_only:
             return
         if explain:
