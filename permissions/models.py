@@ -55,7 +55,22 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
 
-class RoleChange(models.Model):
+class AppendOnlyLog(models.Model):
+    """An audit log: rows are written once, never changed, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} is append-only.")
+
+
+class RoleChange(AppendOnlyLog):
     """One grant or revocation of a role: who, to whom, what, where, when and why. Append-only."""
 
     class Action(models.TextChoices):
@@ -86,16 +101,9 @@ class RoleChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.user} · {self.get_role_display()} · {self.organization}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Role changes are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Role changes are append-only.")
 
 
-class PersonalDataRead(models.Model):
+class PersonalDataRead(AppendOnlyLog):
     """Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15: who opened which dossier's personal data, when.
     Political data is sensitive; every read is kept and shown to the inspection committee."""
 
@@ -126,13 +134,6 @@ class PersonalDataRead(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_what_display()} · {self.dossier_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The personal data log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The personal data log is append-only.")
 
 
 # django-guardian with direct foreign keys: the scope of a user is read with plain indexed joins.

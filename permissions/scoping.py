@@ -60,6 +60,11 @@ def scope_of(user) -> dict[str, list[str]]:
     return cached
 
 
+def holds(user, codename: str) -> bool:
+    """The user holds this organisation permission somewhere (no query once the scope is loaded)."""
+    return user.is_authenticated and (user.is_superuser or bool(scope_of(user).get(codename)))
+
+
 def forget_scope(user) -> None:
     """After a grant or revocation: the next check reads the permissions again."""
     for attr in ("_scope", "_active_roles"):
@@ -127,5 +132,5 @@ def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossi
         raise Http404 from None
 
 
-__all__ = ["Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "organizations_with",
+__all__ = ["Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "holds", "organizations_with",
            "scope_of", "visible_dossiers", "visible_organizations"]

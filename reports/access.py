@@ -13,7 +13,7 @@ from django.http import Http404
 from dossiers.models import Organization
 from permissions import roles
 from permissions.models import Role
-from permissions.scoping import active_roles, organizations_with, scope_of
+from permissions.scoping import active_roles, holds, organizations_with
 
 # Roles that may see the dashboard, the report and the ranking of their subtree.
 STATS_ROLES = {
@@ -29,7 +29,7 @@ def _assignments(user, roles: set[str]):
 
 
 def may_see_stats(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(scope_of(user).get(roles.VIEW)))
+    return holds(user, roles.VIEW)
 
 
 def may_set_quotas(user) -> bool:

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from dossiers.models import Organization
 from permissions import roles
 from permissions.models import PersonalDataRead, Role, RoleAssignment, RoleChange
-from permissions.scoping import organizations_with
+from permissions.scoping import holds, organizations_with
 from permissions.services import RoleRefused, role_grant, role_revoke
 
 from .forms import date_field
@@ -29,14 +29,8 @@ PAGE_SIZE = 25
 
 
 def _require(user, codename: str, message: str) -> None:
-    if not (user.is_superuser or roles_somewhere(user, codename)):
+    if not (user.is_superuser or holds(user, codename)):
         raise PermissionDenied(message)
-
-
-def roles_somewhere(user, codename: str) -> bool:
-    from permissions.scoping import scope_of  # noqa: PLC0415
-
-    return user.is_superuser or bool(scope_of(user).get(codename))
 
 
 def _under(queryset, user, codename: str, field: str):
@@ -199,7 +193,7 @@ class RoleChangeListView(PageMixin, TemplateView):
     template_name = "web/roles/role_changes.html"
 
     def prepare(self, request, *args, **kwargs):
-        if not (roles_somewhere(request.user, roles.MANAGE_ROLES) or roles_somewhere(request.user, roles.READ_LOG)):
+        if not (holds(request.user, roles.MANAGE_ROLES) or holds(request.user, roles.READ_LOG)):
             raise PermissionDenied(_("Only organisation board officers and the inspection committee see this log."))
 
     def get_context_data(self, **kwargs):

@@ -14,10 +14,9 @@ def may_create_dossier(user) -> bool:
 
 @register.filter
 def holds_perm(user, codename: str) -> bool:
-    """The user holds this organisation permission somewhere (no query once the scope is loaded)."""
-    from permissions.scoping import scope_of  # noqa: PLC0415
+    from permissions.scoping import holds  # noqa: PLC0415
 
-    return user.is_authenticated and (user.is_superuser or bool(scope_of(user).get(codename)))
+    return holds(user, codename)
 
 
 @register.filter
