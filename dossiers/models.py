@@ -574,6 +574,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             # The list filtered by state, newest first (issue 7, migration 0003).
             models.Index(models.F("state"), models.F("spotted_on").desc(), models.F("id").desc(),
                          name="dossier_state_spotted"),
+            # "Hết nguồn" in the statistics: which organisations still hold a case before admission
+            # (issue 7, one index probe per organisation).
+            models.Index(fields=["cell"], name="dossier_open_cell",
+                         condition=models.Q(state__in=["spotted", "training", "mentoring", "branch_vote",
+                                                       "higher_approval"])),
         ]
         constraints = [
             # One open case per person: a second attempt starts only after the first has ended.

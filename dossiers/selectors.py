@@ -18,9 +18,13 @@ from .models import (
     Mentor,
     Organization,
     OrgLevel,
+    PartyAct,
     PartyMember,
     ProgressReport,
+    Relative,
+    TrainingCertificate,
     Verification,
+    Vote,
 )
 
 # Roles that may put a person on a cell's source list (step 1 of shared/domain.md §2).
@@ -57,20 +61,27 @@ def dossier_for_page(*, user, pk) -> Dossier:
     its two ancestors, member, ceremony, and the viewer's party member id) and one per evidence
     relation."""
     viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
+    # The models order their rows by dossier (or candidate) first, which joins the dossier's (the
+    # candidate's) table into every prefetch to sort by its own ordering; for one dossier only the
+    # rest of the ordering matters, so it is given here without the join.
     queryset = (
         Dossier.objects.select_related(
-            "candidate", "cell", "cell__parent", "cell__parent__parent", "member", "ceremony",
+            # Four levels of parents: the cell's grassroots organisation, its district and province
+            # (under a sub-committee, one more), which the documents panel's issuers read.
+            "candidate", "cell", "cell__parent", "cell__parent__parent", "cell__parent__parent__parent",
+            "cell__parent__parent__parent__parent", "member", "ceremony",
         )
         .prefetch_related(
-            "certificates",
-            Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
-            Prefetch("mentors", queryset=Mentor.objects.select_related("member")),
-            "acts",
+            Prefetch("certificates", queryset=TrainingCertificate.objects.order_by("start_date")),
+            Prefetch("introducers", queryset=Introducer.objects.select_related("member").order_by("assigned_on", "id")),
+            Prefetch("mentors", queryset=Mentor.objects.select_related("member").order_by("assigned_on", "id")),
+            Prefetch("acts", queryset=PartyAct.objects.order_by("date", "id")),
             Prefetch("verifications", queryset=Verification.objects.select_related("relative")),
-            "candidate__relatives",
+            Prefetch("candidate__relatives", queryset=Relative.objects.order_by("kind", "birth_year")),
             "opinions",
-            "votes",
-            Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("mentor")),
+            Prefetch("votes", queryset=Vote.objects.order_by("meeting_date", "id")),
+            Prefetch("progress_reports", queryset=ProgressReport.objects.select_related("mentor")
+                     .order_by("period_end", "id")),
             "self_reviews",
             Prefetch("events", queryset=DossierHistory.objects.select_related("actor")),
         )

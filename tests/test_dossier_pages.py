@@ -184,8 +184,9 @@ def test_the_dossier_of_another_cell_is_not_found(client, secretary_a, cell_b):
 
 
 # The case and its evidence (15), the user's scope from guardian (1), the personal-data read log
-# (1 insert) and the official documents panel (5); constant in the evidence and the dossiers.
-DOSSIER_PAGE_QUERIES = 22
+# (1 insert) and the official documents panel (4: the issuers' organisations come with the dossier);
+# constant in the evidence and the dossiers.
+DOSSIER_PAGE_QUERIES = 21
 
 
 def test_the_page_of_a_recognized_member_shows_the_whole_case_in_a_fixed_number_of_queries(

@@ -89,3 +89,36 @@ def test_the_follow_up_page_makes_the_same_number_of_queries_for_2_and_12_late_t
     for _ in range(10):
         late_task(cell_a)
     assert queries_for(client, reverse("tasks:overdue")) == few <= 8
+
+
+def test_the_board_home_counts_a_large_backlog_only_up_to_a_limit(client, board, cell_a, monkeypatch):
+    # A province's 18,000 late tasks were counted on every visit: "more than 1,000" says enough.
+    from web import task_views
+
+    monkeypatch.setattr(task_views, "HOME_ROWS", 1)
+    monkeypatch.setattr(task_views, "HOME_COUNT_LIMIT", 2)
+    for _ in range(4):
+        late_task(cell_a)
+    client.force_login(board)
+    html = client.get(reverse("index")).content.decode()
+    assert "Việc quá hạn cần đôn đốc (hơn 2)" in html
+    monkeypatch.setattr(task_views, "HOME_COUNT_LIMIT", 10)
+    html = client.get(reverse("index")).content.decode()
+    assert "Việc quá hạn cần đôn đốc (4)" in html
+
+
+def test_the_overdue_list_counts_a_window_and_still_pages_past_it(client, board, cell_a, monkeypatch):
+    # Counting every late task of a province on each page took a second at national scale.
+    from web import task_views
+
+    monkeypatch.setattr(task_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(task_views, "HOME_COUNT_LIMIT", 2)
+    late = [late_task(cell_a, due=LONG_AGO + dt.timedelta(days=i)) for i in range(4)]
+    client.force_login(board)
+    first = client.get(reverse("tasks:overdue"))
+    assert row_ids(first) == [late[0].pk, late[1].pk]
+    html = first.content.decode()
+    assert "Hơn 2 việc" in html and 'rel="next"' in html
+    second = client.get(reverse("tasks:overdue") + "?page=2")
+    assert row_ids(second) == [late[2].pk, late[3].pk]
+    assert "4 việc" in second.content.decode()

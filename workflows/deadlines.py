@@ -21,6 +21,8 @@ from dossiers import gates, rules
 from dossiers.models import ActKind, Dossier, VotePurpose
 from dossiers.workdays import add_working_days
 
+from . import snapshot
+
 # The date the change being synchronised took effect (the meeting, the decision…): the default
 # periods run from it rather than from the day someone typed it in. Set by `workflows.sync`.
 EFFECTIVE_ON: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("effective_on", default=None)
@@ -121,7 +123,8 @@ def _due_for(node_name: str, dossier: Dossier, created: dt.date, period_end: dt.
 
 
 def _dossier_for(process) -> Dossier:
-    return Dossier.objects.prefetch_related("acts", "votes").get(pk=process.artifact_object_id)
+    return (snapshot.current(process.artifact_object_id)
+            or Dossier.objects.prefetch_related("acts", "votes").get(pk=process.artifact_object_id))
 
 
 def attach(task) -> None:
@@ -137,18 +140,20 @@ def attach(task) -> None:
     TaskDeadline.objects.create(task=task, dossier=dossier, due_on=due.on, rule=due.rule[:255])
 
 
-def recompute(dossier: Dossier, today: dt.date | None = None) -> int:
+def recompute(dossier: Dossier, today: dt.date | None = None, *, tasks=None) -> int:
     """Move the open deadlines of `dossier` whose rule reads facts that have changed; returns how
-    many moved. Defaults (counted from the day the task arose) stay as they are."""
+    many moved. Defaults (counted from the day the task arose) stay as they are. `tasks`: the
+    dossier's open tasks with their deadlines and processes, when the caller has them."""
     from .models import TaskDeadline
-    from .sync import OPEN_STATUSES
 
     today = today or timezone.localdate()
-    deadlines = list(TaskDeadline.objects.filter(dossier=dossier, task__status__in=OPEN_STATUSES)
-                     .select_related("task__process"))
+    if tasks is not None:
+        deadlines = [t.deadline for t in tasks if _has_deadline(t)]
+    else:
+        deadlines = list(TaskDeadline.objects.filter(dossier=dossier, is_open=True).select_related("task__process"))
     if not deadlines:
         return 0
-    fresh = Dossier.objects.prefetch_related("acts", "votes").get(pk=dossier.pk)
+    fresh = snapshot.current(dossier.pk) or Dossier.objects.prefetch_related("acts", "votes").get(pk=dossier.pk)
     moved = 0
     for deadline in deadlines:
         period_end = (deadline.task.process.data or {}).get("period_end")
@@ -162,3 +167,11 @@ def recompute(dossier: Dossier, today: dt.date | None = None) -> int:
         deadline.save(update_fields=["due_on", "rule", "overdue_since"])
         moved += 1
     return moved
+
+
+def _has_deadline(task) -> bool:
+    try:
+        task.deadline  # noqa: B018 - loaded by select_related; a missing row raises
+    except task.__class__.deadline.RelatedObjectDoesNotExist:
+        return False
+    return True

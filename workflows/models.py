@@ -12,6 +12,8 @@ from viewflow.workflow.models import Process, Task
 
 from dossiers.models import Dossier
 
+from . import snapshot
+
 
 class AdmissionProcess(Process):
     class Meta:
@@ -21,7 +23,8 @@ class AdmissionProcess(Process):
 
     @property
     def dossier(self) -> Dossier:
-        return self.artifact
+        # While a change is synchronised, the gateways read the dossier loaded once for it.
+        return snapshot.current(self.artifact_object_id) or self.artifact
 
 
 class EvaluationProcess(Process):
@@ -35,7 +38,8 @@ class EvaluationProcess(Process):
 
     @property
     def dossier(self) -> Dossier:
-        return self.artifact
+        # While a change is synchronised, the gateways read the dossier loaded once for it.
+        return snapshot.current(self.artifact_object_id) or self.artifact
 
     @property
     def period_start(self) -> dt.date:
@@ -55,10 +59,18 @@ class TaskDeadline(models.Model):
     rule = models.CharField(_("rule"), max_length=255)
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    # False once the task is done or cancelled. The row stays (was the step late?), but the
+    # follow-up lists and the daily sweep read only the open ones, through the partial indexes:
+    # at national scale nine deadlines in ten belong to finished tasks.
+    is_open = models.BooleanField(_("open"), default=True)
 
     class Meta:
         verbose_name = _("task deadline")
         verbose_name_plural = _("task deadlines")
+        indexes = [
+            models.Index(fields=["due_on", "task"], condition=models.Q(is_open=True), name="deadline_open_due"),
+            models.Index(fields=["dossier"], condition=models.Q(is_open=True), name="deadline_open_dossier"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.due_on:%d/%m/%Y}"

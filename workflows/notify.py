@@ -217,7 +217,7 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     result = SweepResult()
     with transaction.atomic():
         result.evaluations_started = start_due_evaluations(today)
-    open_deadlines = TaskDeadline.objects.filter(task__status__in=OPEN_STATUSES).select_related(
+    open_deadlines = TaskDeadline.objects.filter(is_open=True, task__status__in=OPEN_STATUSES).select_related(
         "task__process", "task__owner")
     late = list(open_deadlines.filter(due_on__lt=today, overdue_since__isnull=True))
     limit = escalate_after_days()

@@ -163,8 +163,16 @@ def tasks_overdue_in_scope(*, user) -> QuerySet[Task]:
     organisation board or the inspection committee must chase ("đôn đốc"), oldest due first."""
     if not follows_up(user):
         return Task.objects.none()
-    return _for_rows(_human_tasks().filter(
-        _visible(user), status__in=OPEN_STATUSES, deadline__due_on__lt=timezone.localdate()))
+    # Walks the open deadlines in the order of their partial index (due date, task), keeping
+    # those of dossiers in scope, and stops at the page's end: at national scale a join through
+    # every task ever finished, sorted afterwards, took seconds.
+    return (
+        Task.objects.filter(deadline__is_open=True, deadline__due_on__lt=timezone.localdate(),
+                            deadline__dossier__in=visible_dossiers(user).values("pk"))
+        .select_related("process", "deadline", "owner")
+        .annotate(overdue=Value(True, output_field=BooleanField()))
+        .order_by("deadline__due_on", "deadline__task_id")
+    )
 
 
 def tasks_archive(*, user) -> QuerySet[Task]:

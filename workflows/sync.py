@@ -26,9 +26,9 @@ from viewflow.workflow.status import PROCESS, STATUS
 from dossiers.models import FINAL_STATES, Dossier, Mentor, State
 from dossiers.signals import dossier_changed
 
-from . import deadlines
+from . import deadlines, snapshot
 from .flows import EVALUATION_STATES, AdmissionFlow, EvaluationFlow, StepTask
-from .models import AdmissionProcess
+from .models import AdmissionProcess, TaskDeadline
 from .signals import task_assigned
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -60,14 +60,17 @@ def open_tasks(process) -> list[Task]:
 
 def _finish(task: Task, actor) -> None:
     """Finish a human task on behalf of the user whose action did its work."""
-    with task.activation() as activation:
+    with task.activation() as activation:  # re-reads the task under the process lock
+        if task.status not in OPEN_STATUSES:
+            return  # finished meanwhile (by another branch of this same synchronisation)
         if task.status == STATUS.NEW:
             if actor is None:
                 return
-            activation.assign(actor)
+            # Assigned and finished in one write (viewflow's assign() would save the task once more).
+            task.owner, task.status = actor, STATUS.ASSIGNED
         elif actor is not None and task.owner_id != actor.pk:
             # Someone else in the cell did the work: the task is theirs in the archive.
-            activation.reassign(actor)
+            task.owner = actor
         if task.status == STATUS.ASSIGNED:
             activation.start(None)
         activation.execute()
@@ -82,46 +85,57 @@ def _cancel(process: Process) -> None:
     process.save(update_fields=["status", "finished"])
 
 
-def _load(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_related("cell__parent__parent", "candidate").get(pk=dossier.pk)
+def _open_tasks_of(processes) -> list[Task]:
+    """The processes' open tasks, each with its deadline (`recompute` reads them) and its process."""
+    by_pk = {p.pk: p for p in processes}
+    tasks = list(Task.objects.filter(process_id__in=by_pk, status__in=OPEN_STATUSES)
+                 .select_related("deadline").order_by("created", "pk"))
+    for task in tasks:
+        task.process = by_pk[task.process_id]
+    return tasks
 
 
 def advance(dossier: Dossier, actor) -> None:
     """Finish every task whose work is done, until none is; then close what the case no longer
-    needs: everything when it ended, the periodic evaluations outside their states."""
+    needs: everything when it ended, the periodic evaluations outside their states.
+
+    The dossier is read once (`snapshot`): finishing tasks changes tasks, never the dossier's
+    facts, so one load serves every condition, gateway and deadline of this change."""
     processes = open_processes(dossier)
     if not processes:
         return
     by_pk = {p.pk: p for p in processes}
-    progressed = True
-    while progressed:
-        progressed = False
-        fresh = _load(dossier)
-        tasks = Task.objects.filter(process_id__in=by_pk, status__in=OPEN_STATUSES).order_by("created", "pk")
-        for task in tasks:
-            node = task.flow_task
-            if isinstance(node, StepTask) and node.is_done(by_pk[task.process_id], fresh):
-                _finish(task, actor)
-                progressed = True
+    fresh = snapshot.current(dossier.pk) or snapshot.load(dossier.pk)
+    with snapshot.reading(fresh):
+        seen: set[int] = set()
+        while True:
+            tasks = _open_tasks_of(processes)
+            done = [t for t in tasks if t.pk not in seen and isinstance(t.flow_task, StepTask)
+                    and t.flow_task.is_done(by_pk[t.process_id], fresh)]
+            if not done:
                 break
-    fresh = Dossier.objects.get(pk=dossier.pk)
-    for process in processes:
-        process.refresh_from_db()
-        if process.finished is not None:
-            continue
+            for task in done:
+                seen.add(task.pk)
+                _finish(task, actor)
         ended = fresh.state in FINAL_STATES
-        if ended or (process.flow_class is EvaluationFlow and fresh.state not in EVALUATION_STATES):
-            _cancel(process)
-    deadlines.recompute(fresh)
+        closing = [p for p in processes if ended or (p.flow_class is EvaluationFlow
+                                                      and fresh.state not in EVALUATION_STATES)]
+        if closing:
+            for pk in Process.objects.filter(pk__in=[p.pk for p in closing], finished__isnull=True).values_list(
+                    "pk", flat=True):
+                _cancel(by_pk[pk])
+            tasks = _open_tasks_of(processes)
+        deadlines.recompute(fresh, tasks=tasks)
 
 
 @receiver(dossier_changed, dispatch_uid="workflows.sync")
 def on_dossier_changed(sender, dossier: Dossier, event, actor, **kwargs) -> None:
     token = deadlines.EFFECTIVE_ON.set(event.effective_on)
     try:
-        if event.action == "create":
-            AdmissionFlow.start.run(dossier=dossier)
-        advance(dossier, actor)
+        with snapshot.reading(snapshot.load(dossier.pk)):
+            if event.action == "create":
+                AdmissionFlow.start.run(dossier=dossier)
+            advance(dossier, actor)
     finally:
         deadlines.EFFECTIVE_ON.reset(token)
 
@@ -130,7 +144,13 @@ def on_dossier_changed(sender, dossier: Dossier, event, actor, **kwargs) -> None
 def on_task_created(sender, instance: Task, created: bool, raw: bool = False, **kwargs) -> None:
     """Every human task carries its deadline from the moment it exists; one assigned on creation
     (the mentor's evaluation) tells its owner."""
-    if not created or raw or instance.flow_task_type != "HUMAN":
+    if raw or instance.flow_task_type != "HUMAN":
+        return
+    if not created:
+        if instance.status not in OPEN_STATUSES:
+            # Done or cancelled, however (a service, the sweep, viewflow's own admin): the
+            # deadline leaves the follow-up lists.
+            TaskDeadline.objects.filter(task=instance, is_open=True).update(is_open=False)
         return
     deadlines.attach(instance)
     if instance.owner_id is not None:
