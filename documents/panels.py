@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
-
 from dossiers import gates
 from dossiers.models import Dossier
 from permissions.actions import may_take
+from web.links import pk_word_url_maker
 from web.templatetags.vn import vn_name
 
 from .catalogue import FORMS, SCAN_STEPS, DocumentForm
@@ -68,6 +67,7 @@ def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocu
         issued = list(IssuedDocument.objects.filter(dossier=dossier).defer("pdf", "data")
                       .select_related("issued_by").order_by("version"))
     options = {"signer": default_signer(user)}
+    draft_url, issue_url = pk_word_url_maker("documents:draft"), pk_word_url_maker("documents:issue")
     rows = []
     for form in FORMS:
         if step and form.step != step:
@@ -80,9 +80,6 @@ def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocu
             row = FormRow(form=form, subject=subject, subject_name=name, errors=[str(e) for e in built.errors],
                           versions=[d for d in issued if d.form_code == form.code and d.subject == subject],
                           may_issue=allowed)
-            if form.draft:
-                row.action_url = reverse("documents:draft", args=[dossier.pk, form.slug])
-            else:
-                row.action_url = reverse("documents:issue", args=[dossier.pk, form.slug])
+            row.action_url = (draft_url if form.draft else issue_url)(dossier.pk, form.slug)
             rows.append(row)
     return rows

@@ -20,8 +20,14 @@ def url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def pk_word_url_maker(name: str) -> Callable[[int, str], str]:
+    """(pk, word) → the URL named `name` (a URL taking an integer, then a slug such as a step's or
+    a form's name, which needs no quoting)."""
+    head, _sep, tail = reverse(name, args=[_PLACEHOLDER, "word"]).rpartition(str(_PLACEHOLDER))
+    before, _sep, after = tail.rpartition("word")
+    return lambda pk, word: f"{head}{int(pk)}{before}{word}{after}"
+
+
 def step_url_maker() -> Callable[[int, str], str]:
     """(dossier pk, step) → the step's form."""
-    head, _sep, tail = reverse("dossiers:step", args=[_PLACEHOLDER, "STEP"]).rpartition(str(_PLACEHOLDER))
-    before, _sep, after = tail.rpartition("STEP")
-    return lambda pk, step: f"{head}{int(pk)}{before}{step}{after}"
+    return pk_word_url_maker("dossiers:step")
