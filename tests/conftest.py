@@ -83,3 +83,11 @@ def auditor(tree):
 def immediate_tasks(settings):
     """Background jobs run inline (django-tasks ImmediateBackend), as the issue asks for tests."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def board(tree):
+    """Organisation board of the district: manages the roles of its subtree, follows up every cell below."""
+    user = UserFactory(username="bantochuc")
+    grant(user, Role.ORG_BOARD, tree["district"])
+    return user

@@ -3,7 +3,6 @@ its task ends, but leaves the follow-up lists and the sweep, which read only the
 
 import datetime as dt
 
-import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,23 +12,14 @@ from viewflow.workflow.status import STATUS
 
 from dossiers import services
 from dossiers.models import State
-from permissions.models import Role
 from workflows.models import TaskDeadline
 from workflows.selectors import tasks_overdue_in_scope
 from workflows.sync import process_of
 
-from .factories import UserFactory, dossier_in_state, grant
+from .factories import dossier_in_state
 from .test_task_pages import open_task, set_due
 
 LONG_AGO = dt.date(2025, 1, 6)
-
-
-@pytest.fixture
-def board(tree):
-    """Organisation board of the district: follows up every cell below."""
-    user = UserFactory(username="bantochuc")
-    grant(user, Role.ORG_BOARD, tree["district"])
-    return user
 
 
 def _enrol(dossier, actor):

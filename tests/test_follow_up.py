@@ -17,14 +17,6 @@ NEXT_YEAR = dt.date.today() + dt.timedelta(days=365)
 
 
 @pytest.fixture
-def board(tree):
-    """Organisation board of the district: follows up every cell below."""
-    user = UserFactory(username="bantochuc")
-    grant(user, Role.ORG_BOARD, tree["district"])
-    return user
-
-
-@pytest.fixture
 def inspector_b(cell_b):
     """Inspection committee member for cell B only: must not see cell A's late work."""
     user = UserFactory(username="kiemtra_b")

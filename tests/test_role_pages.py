@@ -14,14 +14,6 @@ from .factories import OrganizationFactory, UserFactory, dossier_in_state, grant
 
 
 @pytest.fixture
-def board(tree):
-    """Organisation board officer of the district: manages the roles of the district's subtree."""
-    user = UserFactory(username="bantochuc")
-    grant(user, Role.ORG_BOARD, tree["district"])
-    return user
-
-
-@pytest.fixture
 def newcomer(db):
     """A new cell secretary with an account and no role yet."""
     return UserFactory(username="bithu_moi", first_name="Lan", last_name="Nguyễn Thị")

@@ -88,9 +88,8 @@ def count_up_to(queryset, shown: int, limit: int | None = None) -> Count:
     """The rows of `queryset`, counted only when more than the page shows, and then at most `limit`."""
     if queryset is None or shown <= HOME_ROWS:
         return Count(shown)
-    limit = limit or HOME_COUNT_LIMIT
-    n = queryset.order_by().values("pk")[: limit + 1].count()
-    return Count(min(n, limit), n > limit)
+    paginator = CappedPaginator(queryset, HOME_ROWS, count_limit=limit or HOME_COUNT_LIMIT)
+    return Count(paginator.count_floor, paginator.count_is_capped)
 
 
 class HomeView(PageMixin, TemplateView):

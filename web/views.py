@@ -243,12 +243,14 @@ class CappedPaginator(Paginator):
     @property
     def count_floor(self) -> int:
         """What the page can say for sure: "more than" this many when capped, exactly this many otherwise."""
-        return self.counted_up_to if self.count_is_capped else self.count
+        count = self.count  # counting is what tells whether the count is capped
+        return self.counted_up_to if self.count_is_capped else count
 
     @property
     def pages_floor(self) -> int:
         """The pages known to be full when the count is capped (the total otherwise)."""
-        return self.counted_up_to // self.per_page if self.count_is_capped else self.num_pages
+        num_pages = self.num_pages  # counts, which tells whether the count is capped
+        return self.counted_up_to // self.per_page if self.count_is_capped else num_pages
 
 
 class DossierListView(PageMixin, FilterView):

@@ -144,11 +144,11 @@ def recompute(dossier: Dossier, today: dt.date | None = None, *, tasks=None) -> 
     """Move the open deadlines of `dossier` whose rule reads facts that have changed; returns how
     many moved. Defaults (counted from the day the task arose) stay as they are. `tasks`: the
     dossier's open tasks with their deadlines and processes, when the caller has them."""
-    from .models import TaskDeadline
+    from .models import TaskDeadline, has_deadline
 
     today = today or timezone.localdate()
     if tasks is not None:
-        deadlines = [t.deadline for t in tasks if _has_deadline(t)]
+        deadlines = [t.deadline for t in tasks if has_deadline(t)]
     else:
         deadlines = list(TaskDeadline.objects.filter(dossier=dossier, is_open=True).select_related("task__process"))
     if not deadlines:
@@ -168,10 +168,3 @@ def recompute(dossier: Dossier, today: dt.date | None = None, *, tasks=None) -> 
         moved += 1
     return moved
 
-
-def _has_deadline(task) -> bool:
-    try:
-        task.deadline  # noqa: B018 - loaded by select_related; a missing row raises
-    except task.__class__.deadline.RelatedObjectDoesNotExist:
-        return False
-    return True

@@ -76,6 +76,15 @@ class TaskDeadline(models.Model):
         return f"{self.task_id} · {self.due_on:%d/%m/%Y}"
 
 
+def has_deadline(task: Task) -> bool:
+    """Whether the task has a deadline row (loaded by select_related: a missing row raises)."""
+    try:
+        task.deadline  # noqa: B018
+    except Task.deadline.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
 class NoticeKind(models.TextChoices):
     ASSIGNED = "assigned", _("Task assigned to you")
     AVAILABLE = "available", _("New task in your queue")

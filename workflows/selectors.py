@@ -25,6 +25,8 @@ from permissions.actions import CELL, STEP_ROLES
 from permissions.models import Role
 from permissions.scoping import SUBTREE_ROLES, active_roles, scope_of, visible_dossiers
 
+from .models import has_deadline
+
 HUMAN = "HUMAN"
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 # Statuses in which an owner holds the task (viewflow's "inbox").
@@ -195,16 +197,8 @@ def attach_dossiers(tasks) -> list[Task]:
     for task in tasks:
         task.dossier = dossiers.get(task.process.artifact_object_id)
         task.step = step_of(task)
-        task.due_on = task.deadline.due_on if _has_deadline(task) else None
+        task.due_on = task.deadline.due_on if has_deadline(task) else None
     return tasks
-
-
-def _has_deadline(task: Task) -> bool:
-    try:
-        task.deadline  # noqa: B018 - loaded by select_related; a missing row raises
-    except Task.deadline.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 def visible_task(*, user, pk) -> Task:
