@@ -34,6 +34,9 @@ class DocumentForm:
     draft: bool = False  # a draft for the candidate to copy by hand: downloaded, never issued
     per_introducer: bool = False
     applies: Callable[[Dossier], bool] = lambda d: True
+    # What lists the missing data without building the whole form, when that is cheaper (the
+    # panels check every form of a dossier on each page); the builder when None.
+    checker: Callable | None = None
 
     @property
     def template(self) -> str:
@@ -62,7 +65,7 @@ FORMS: list[DocumentForm] = [
                  draft=True),
     DocumentForm("2-KNĐ", "2-knd", _("Personal history (draft to copy by hand)"),
                  "Lý lịch của người xin vào Đảng", "LÝ LỊCH CỦA NGƯỜI XIN VÀO ĐẢNG", "",
-                 "record_personal_history", context.history_draft, draft=True),
+                 "record_personal_history", context.history_draft, draft=True, checker=context.history_check),
     DocumentForm("3-KNĐ", "3-knd", _("Introducer's letter"), "Giấy giới thiệu người vào Đảng",
                  "GIẤY GIỚI THIỆU NGƯỜI VÀO ĐẢNG", "", "assign_introducer", context.introducer_letter,
                  per_introducer=True, applies=lambda d: any(not i.ended_on for i in d.introducers.all())),

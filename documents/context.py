@@ -7,7 +7,10 @@ missing is never generated: the user sees the list instead of a PDF with blanks.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +88,36 @@ def _label(model, name: str) -> str:
 # --- Pieces every form shares -----------------------------------------------------------------
 
 
+# While a panel checks every form of one dossier, the pieces all forms share are worked out once
+# (the candidate's block was a third of the dossier page's documents panel).
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("documents_shared", default=None)
+
+
+@contextmanager
+def shared_pieces() -> Iterator[None]:
+    """Within the block, `candidate_block` is computed once per dossier (the dossier must not
+    change meanwhile: read-side only, as in `documents.panels.form_rows`)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def candidate_block(b: Built, d: Dossier) -> dict:
+    memo = _SHARED.get()
+    if memo is None:
+        return _candidate_block(b, d)
+    key = ("candidate", d.pk)
+    if key not in memo:
+        alone = Built()
+        memo[key] = (_candidate_block(alone, d), alone.errors)
+    block, errors = memo[key]
+    b.errors.extend(errors)
+    return dict(block)
+
+
+def _candidate_block(b: Built, d: Dossier) -> dict:
     c = d.candidate
     who = _("Candidate %(name)s") % {"name": c.full_name}
     for name in ("full_name", "birth_date", "place_of_birth", "home_town", "permanent_residence", "ethnicity",
@@ -501,6 +533,14 @@ def application_draft(form, d: Dossier, subject: str, options: dict) -> Built:
     data["signature"] = {"on_behalf": "", "position": "NGƯỜI LÀM ĐƠN", "name": d.candidate.full_name,
                          "note": "(Ký, ghi rõ họ tên)"}
     b.data = data
+    return b
+
+
+def history_check(form, d: Dossier, subject: str, options: dict) -> Built:
+    """What 2-KNĐ lacks, without building it: the draft prints "Không" for every empty list and
+    item, so only the candidate's block can be missing (and its lists are not read)."""
+    b = Built()
+    candidate_block(b, d)
     return b
 
 

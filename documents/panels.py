@@ -13,8 +13,9 @@ from web.links import pk_word_url_maker
 from web.templatetags.vn import vn_name
 
 from .catalogue import FORMS, SCAN_STEPS, DocumentForm
+from .context import shared_pieces
 from .models import IssuedDocument
-from .services import document_check
+from .services import document_missing
 
 
 @dataclass
@@ -69,17 +70,18 @@ def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocu
     options = {"signer": default_signer(user)}
     draft_url, issue_url = pk_word_url_maker("documents:draft"), pk_word_url_maker("documents:issue")
     rows = []
-    for form in FORMS:
-        if step and form.step != step:
-            continue
-        if not step and not _relevant(form, dossier):
-            continue
-        allowed = may_issue(user, dossier, form)
-        for subject, name in form.subjects(dossier) or [("", "")]:
-            built = document_check(dossier=dossier, form=form, subject=subject, options=options)
-            row = FormRow(form=form, subject=subject, subject_name=name, errors=[str(e) for e in built.errors],
-                          versions=[d for d in issued if d.form_code == form.code and d.subject == subject],
-                          may_issue=allowed)
-            row.action_url = (draft_url if form.draft else issue_url)(dossier.pk, form.slug)
-            rows.append(row)
+    with shared_pieces():
+        for form in FORMS:
+            if step and form.step != step:
+                continue
+            if not step and not _relevant(form, dossier):
+                continue
+            allowed = may_issue(user, dossier, form)
+            for subject, name in form.subjects(dossier) or [("", "")]:
+                errors = document_missing(dossier=dossier, form=form, subject=subject, options=options)
+                row = FormRow(form=form, subject=subject, subject_name=name, errors=[str(e) for e in errors],
+                              versions=[d for d in issued if d.form_code == form.code and d.subject == subject],
+                              may_issue=allowed)
+                row.action_url = (draft_url if form.draft else issue_url)(dossier.pk, form.slug)
+                rows.append(row)
     return rows
