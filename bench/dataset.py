@@ -38,7 +38,8 @@ from dossiers.models import OrgLevel, State
 from permissions import roles
 from permissions.actions import CELL, STEP_ROLES
 from permissions.models import OrganizationUserObjectPermission, Role, RoleAssignment
-from reports.models import AdmissionQuota, QuotaKind
+from reports.models import AdmissionProfile, AdmissionQuota, QuotaKind
+from reports.profiles import profiles_rebuild
 from workflows.models import TaskDeadline
 
 User = get_user_model()
@@ -539,7 +540,8 @@ def _wiped_tables() -> list[str]:
     from permissions.models import DossierUserObjectPermission, PersonalDataRead, RoleChange  # noqa: PLC0415
     from workflows.models import Notice  # noqa: PLC0415
 
-    extra = [Notice, PersonalDataRead, DossierUserObjectPermission, IssuedDocument, SignedScan, AdmissionQuota,
+    extra = [AdmissionProfile, Notice, PersonalDataRead, DossierUserObjectPermission, IssuedDocument, SignedScan,
+             AdmissionQuota,
              RoleChange, OrganizationUserObjectPermission, RoleAssignment]
     history = [m for m in django_models() if m.__name__.startswith("Historical")]
     return [m._meta.db_table for m in [*extra, *history, *_captured_models(), dm.Award, dm.WorkHistory,
@@ -692,6 +694,11 @@ def _finish(plan: Plan, log) -> None:
     if bulk_load():
         tune_database()
         _restore_indexes(log)
+    # The copies skip the signals that write each admitted person's profile (reports.profiles).
+    t0 = time.perf_counter()
+    written = profiles_rebuild()
+    log(f"{written:,} admission profiles in {time.perf_counter() - t0:.0f} s")
+    if bulk_load():
         t0 = time.perf_counter()
         # VACUUM too: the freshly copied rows get their hint bits and visibility map now, as
         # autovacuum would give them in a running system (index-only scans, no writes on first read).

@@ -6,7 +6,9 @@ thiểu bằng 3% tổng số đảng viên năm 2022" (shared/reference/003). d
 3–4% figure unconfirmed, so nothing here assumes it: the percentage is whatever the board enters.
 
 Everything else about admissions (how many, how far along) is computed from the dossiers by
-`reports.stats`; nothing in this app stores a count that a dossier could contradict.
+`reports.stats`; nothing in this app stores a count that a dossier could contradict. The one copy
+kept, `AdmissionProfile`, is each admitted person's traits for the structure table, rewritten with
+every save of the dossier or the candidate (`reports.signals`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dossiers.models import Organization
+from dossiers.models import Dossier, Organization
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -112,3 +114,29 @@ class AdmissionQuota(models.Model):
                 return 0
             return resolve_percentage(self.percent, self.membership_base)
         return self.count or 0
+
+
+class AdmissionProfile(models.Model):
+    """What the report's structure counts of one admitted person (`reports.profiles`): the
+    decision and ceremony dates, the age on the decision date and one bit per trait. One row per
+    dossier with an admission decision, written with the dossier and its candidate; read instead of
+    joining ~140,000 candidates a year into the national report (issue 7)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, primary_key=True, related_name="+",
+                                   verbose_name=_("admission dossier"))
+    decision_date = models.DateField(_("admission decision date"))
+    ceremony_date = models.DateField(_("admission ceremony date"), null=True, blank=True)
+    age = models.PositiveSmallIntegerField(_("age on the decision date"), null=True, blank=True)
+    traits = models.PositiveSmallIntegerField(_("traits"), default=0)
+
+    class Meta:
+        verbose_name = _("admission profile")
+        verbose_name_plural = _("admission profiles")
+        indexes = [
+            # The period's admissions with what the structure groups by, from the index alone.
+            models.Index(fields=["decision_date"], include=["ceremony_date", "age", "traits"],
+                         name="profile_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.decision_date}"

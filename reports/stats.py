@@ -36,26 +36,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, ExtractMonth, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,29 +62,23 @@ from dossiers.models import (
     Organization,
     OrgCategory,
     OrgLevel,
-    ProfessionalEducation,
-    Sex,
     State,
 )
 
-from .models import AdmissionQuota
+from .models import AdmissionProfile, AdmissionQuota
 from .periods import Period
+from .profiles import (  # noqa: F401 (the trait definitions, read with the statistics)
+    NO_RELIGION,
+    PRIVATE_ENTERPRISE_MARKERS,
+    STATE_OWNED_MARKERS,
+    STUDENT_MARKERS,
+    TRAITS,
+    UNIVERSITY_OR_HIGHER,
+)
+from .profiles import has as profiles_has
 
 # The stages a dashboard shows, in the order a dossier goes through them.
 PIPELINE_STATES = [*BEFORE_ADMISSION, State.PROBATION]
-
-UNIVERSITY_OR_HIGHER = [ProfessionalEducation.UNIVERSITY, ProfessionalEducation.MASTER, ProfessionalEducation.DOCTOR]
-# Religion as written on 2-KNĐ item 10 for someone without one.
-NO_RELIGION = ["Không", "không", "KHÔNG", ""]
-# The candidate's record has no employer type: a private enterprise is recognised by the company
-# form in the work unit's name (limited liability, joint-stock, sole proprietorship, foreign
-# invested). A one-member limited company ("TNHH MTV") is left out: in a district it is usually
-# State-owned, like the irrigation company of the demo district (reference/004, row 21).
-PRIVATE_ENTERPRISE_MARKERS = ["TNHH", "cổ phần", "Cổ phần", "CP ", "doanh nghiệp tư nhân", "Doanh nghiệp tư nhân",
-                              "DNTN", "vốn đầu tư nước ngoài"]
-STATE_OWNED_MARKERS = ["MTV", "Nhà nước", "nhà nước"]
-# Students of universities, colleges and schools: "quần chúng là sinh viên, học viên và học sinh" (reference/003).
-STUDENT_MARKERS = ["sinh viên", "Sinh viên", "học viên", "Học viên", "học sinh", "Học sinh"]
 
 AGE_BANDS = [(18, 30), (31, 40), (41, 50), (51, 60), (61, None)]
 
@@ -98,13 +87,6 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def _any_contains(field_name: str, markers: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for marker in markers:
-        condition |= Q(**{f"{field_name}__contains": marker})
-    return condition
 
 
 # --- Building blocks --------------------------------------------------------------------------
@@ -517,7 +499,7 @@ def allocation(*, organization: Organization, year: int) -> Allocation:
 @dataclass
 class ReportRow:
     number: int
-    organization: Organization
+    organization: Organization | Unit
     admitted: int
     no_source: bool
 
@@ -587,6 +569,16 @@ class Report:
         return vn_percent(self.admitted, self.members)
 
 
+class Unit(NamedTuple):
+    """One organisation of the report table: what a row prints and how it is grouped and sorted."""
+
+    pk: int
+    name: str
+    path: str
+    category: str
+    sort_order: int
+
+
 def report_units(organization: Organization) -> QuerySet[Organization]:
     """The rows of the report: the grassroots organisations under a district or province (the
     table of reference/004), the cells under a grassroots organisation or sub-committee, the cell
@@ -599,39 +591,13 @@ def report_units(organization: Organization) -> QuerySet[Organization]:
     return subtree.filter(pk=organization.pk)
 
 
-class _Part:
-    """EXTRACT(YEAR|MONTH|DAY …) as an integer. PostgreSQL's EXTRACT returns numeric, whose
-    arithmetic costs four times date_part's: the same whole numbers through date_part."""
-
-    @staticmethod
-    def _postgresql(node, lookup, compiler, connection):
-        sql, params = compiler.compile(node.lhs)
-        return f"CAST(date_part('{lookup}', {sql}) AS integer)", params
-
-
-class _Year(ExtractYear):
-    def as_postgresql(self, compiler, connection, **extra):
-        return _Part._postgresql(self, "year", compiler, connection)
-
-
 class _Month(ExtractMonth):
+    """EXTRACT(MONTH …) as an integer. PostgreSQL's EXTRACT returns numeric, whose arithmetic
+    costs four times date_part's: the same whole numbers through date_part."""
+
     def as_postgresql(self, compiler, connection, **extra):
-        return _Part._postgresql(self, "month", compiler, connection)
-
-
-class _Day(ExtractDay):
-    def as_postgresql(self, compiler, connection, **extra):
-        return _Part._postgresql(self, "day", compiler, connection)
-
-
-def _age_at_decision():
-    """Age in whole years on the decision date, in SQL (portable: year difference, minus one if
-    the birthday had not come yet that year)."""
-    decision_md = _Month("decision_date") * 100 + _Day("decision_date")
-    birth_md = _Month("candidate__birth_date") * 100 + _Day("candidate__birth_date")
-    before_birthday = Case(When(LessThan(decision_md, birth_md), then=Value(1)), default=Value(0),
-                           output_field=IntegerField())
-    return _Year("decision_date") - _Year("candidate__birth_date") - before_birthday
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(date_part('month', {sql}) AS integer)", params
 
 
 def _age_label(low: int, high: int | None) -> str:
@@ -641,22 +607,12 @@ def _age_label(low: int, high: int | None) -> str:
 
 
 def structure_of(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[StructureLine]:
-    """The make-up of those admitted in the period. One query: those admitted grouped by their age
-    on the decision date and one yes/no per trait (each computed once per dossier; a group per
-    combination, a few hundred at most), added up here into the lines."""
+    """The make-up of those admitted in the period, from their profiles (`reports.profiles`): one
+    query grouping them by age on the decision date and trait bits (a few hundred groups at most),
+    added up here into the lines. Youth Union members are those who had joined by the decision and
+    were still of Youth Union age ([R] YOUTH_AGE_MAX, applied here so that a change of the
+    setting counts at once)."""
     youth_age = settings.PARTY_RULES["YOUTH_AGE_MAX"]
-    traits = {
-        "women": Q(candidate__sex=Sex.FEMALE),
-        # Youth Union members when admitted: joined, and still of youth age (Youth Union up to 30, [R]).
-        "youth_union": Q(candidate__youth_union_joined_on__isnull=False,
-                         candidate__youth_union_joined_on__lte=F("decision_date")),
-        "university": Q(candidate__professional_education__in=UNIVERSITY_OR_HIGHER),
-        "ethnic_minority": ~Q(candidate__ethnicity__iexact="Kinh") & ~Q(candidate__ethnicity=""),
-        "religion": ~Q(candidate__religion__in=NO_RELIGION),
-        "private_enterprise": _any_contains("candidate__workplace", PRIVATE_ENTERPRISE_MARKERS)
-        & ~_any_contains("candidate__workplace", STATE_OWNED_MARKERS),
-        "students": _any_contains("candidate__occupation", STUDENT_MARKERS),
-    }
     lines = [
         ("women", _("Women")),
         ("youth_union", _("Youth Union members")),
@@ -669,17 +625,19 @@ def structure_of(*, organization: Organization, period: Period, as_of: dt.date |
         ("private_enterprise", _("Workers in private enterprises")),
         ("students", _("Students")),
     ]
-    flags = {f"is_{key}": ExpressionWrapper(cond, output_field=BooleanField()) for key, cond in traits.items()}
-    grouped = (admitted_dossiers(organization=organization, period=period, as_of=as_of)
-               .annotate(age=_age_at_decision(), **flags).values("age", *flags).annotate(n=Count("id")).order_by())
+    as_of = as_of or today()
+    start, end = period.clipped(as_of)
+    profiles = AdmissionProfile.objects.filter(decision_date__gte=start, decision_date__lte=end,
+                                               ceremony_date__lte=as_of)
+    if organization.path:
+        profiles = profiles.filter(dossier__cell__path__startswith=organization.path)
+    grouped = profiles.values_list("age", "traits").annotate(n=Count("pk")).order_by()
     counts = dict.fromkeys((key for key, _label in lines), 0)
     total = 0
-    for group in grouped:
-        n, age = group["n"], group["age"]
+    for age, traits, n in grouped:
         total += n
-        for key in traits:
-            # A trait unknown in SQL (NULL) is not counted, as COUNT(…) FILTER (WHERE …) would not.
-            if group[f"is_{key}"] and (key != "youth_union" or (age is not None and age <= youth_age)):
+        for key in TRAITS:
+            if profiles_has(traits, key) and (key != "youth_union" or (age is not None and age <= youth_age)):
                 counts[key] += n
         if age is not None:
             for low, high in AGE_BANDS:
@@ -696,7 +654,9 @@ def report_for(*, organization: Organization, period: Period, as_of: dt.date | N
     with a sub-committee)."""
     as_of = as_of or today()
     order = {value: i for i, value in enumerate(OrgCategory.values)}
-    units = sorted(report_units(organization).order_by(),
+    # Plain rows, not models: a national report has ~19,000 of them (0.5 s as model instances).
+    units = sorted((Unit(*values) for values in report_units(organization).order_by()
+                    .values_list("pk", "name", "path", "category", "sort_order")),
                    key=lambda o: (order.get(o.category, len(order)), o.sort_order, o.name, o.path))
     admitted = admitted_by(units, organization=organization, period=period, as_of=as_of)
     with_source = with_source_by(units, organization=organization, as_of=as_of)

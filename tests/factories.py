@@ -269,6 +269,7 @@ def bulk_province(*, districts: int, grassroots_per_district: int, cells_per_gra
     cells, each cell with 20 members, one admitted and one open dossier, each organisation a quota."""
     from dossiers.models import Dossier
     from reports.models import AdmissionQuota, QuotaKind
+    from reports.profiles import profiles_rebuild
 
     year = year or timezone.localdate().year
     province = OrganizationFactory(name="Tỉnh ủy Bulk", level=OrgLevel.PROVINCE)
@@ -303,6 +304,8 @@ def bulk_province(*, districts: int, grassroots_per_district: int, cells_per_gra
         dossiers.append(Dossier(candidate=candidates[2 * i + 1], cell=cell, state=State.MENTORING, source="cell",
                                 spotted_on=day, year=day.year))
     Dossier.objects.bulk_create(dossiers)
+    # bulk_create skips the signals that write the admission profiles.
+    profiles_rebuild(dossiers=Dossier.objects.filter(cell__in=cell_rows))
     AdmissionQuota.objects.bulk_create([
         AdmissionQuota(organization=org, year=year, kind=QuotaKind.COUNT, count=2)
         for org in [province, *district_rows, *grassroots_rows, *cell_rows]

@@ -10,7 +10,9 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import LessThan
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -25,8 +27,25 @@ from .factories import OrganizationFactory, admitted_dossier, open_dossier, org_
 YEAR = timezone.localdate().year - 1  # a whole past year: every month has begun
 
 
+def _any_contains(field_name: str, markers) -> Q:
+    condition = Q(pk__in=[])
+    for marker in markers:
+        condition |= Q(**{f"{field_name}__contains": marker})
+    return condition
+
+
+def _age_at_decision():
+    """Age in whole years on the decision date, in SQL."""
+    decision_md = ExtractMonth("decision_date") * 100 + ExtractDay("decision_date")
+    birth_md = ExtractMonth("candidate__birth_date") * 100 + ExtractDay("candidate__birth_date")
+    before_birthday = Case(When(LessThan(decision_md, birth_md), then=Value(1)), default=Value(0),
+                           output_field=IntegerField())
+    return ExtractYear("decision_date") - ExtractYear("candidate__birth_date") - before_birthday
+
+
 def _reference_structure(*, organization, period, as_of=None) -> dict[str, tuple[int, int]]:
-    """The structure as it was computed before: one COUNT(…) FILTER (WHERE …) per line."""
+    """The structure as it was first computed, in SQL from the dossiers and their candidates (not
+    from the profiles): one COUNT(…) FILTER (WHERE …) per line."""
     youth_age = settings.PARTY_RULES["YOUTH_AGE_MAX"]
     lines = {
         "women": Q(candidate__sex="female"),
@@ -35,14 +54,14 @@ def _reference_structure(*, organization, period, as_of=None) -> dict[str, tuple
         "university": Q(candidate__professional_education__in=stats.UNIVERSITY_OR_HIGHER),
         "ethnic_minority": ~Q(candidate__ethnicity__iexact="Kinh") & ~Q(candidate__ethnicity=""),
         "religion": ~Q(candidate__religion__in=stats.NO_RELIGION),
-        "private_enterprise": stats._any_contains("candidate__workplace", stats.PRIVATE_ENTERPRISE_MARKERS)
-        & ~stats._any_contains("candidate__workplace", stats.STATE_OWNED_MARKERS),
-        "students": stats._any_contains("candidate__occupation", stats.STUDENT_MARKERS),
+        "private_enterprise": _any_contains("candidate__workplace", stats.PRIVATE_ENTERPRISE_MARKERS)
+        & ~_any_contains("candidate__workplace", stats.STATE_OWNED_MARKERS),
+        "students": _any_contains("candidate__occupation", stats.STUDENT_MARKERS),
     }
     for low, high in stats.AGE_BANDS:
         lines[f"age_{low}"] = Q(age__gte=low) if high is None else Q(age__gte=low, age__lte=high)
     qs = stats.admitted_dossiers(organization=organization, period=period, as_of=as_of).annotate(
-        age=stats._age_at_decision())
+        age=_age_at_decision())
     counts = qs.aggregate(total=Count("id"), **{key: Count("id", filter=cond) for key, cond in lines.items()})
     return {key: (counts[key], counts["total"]) for key in lines}
 

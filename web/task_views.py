@@ -65,8 +65,11 @@ class TaskListView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         # A province's overdue work or queue runs to thousands: count a window, not all (issue 7).
-        page = CappedPaginator(self.tasks(), PAGE_SIZE, count_limit=HOME_COUNT_LIMIT).get_page(
-            self.request.GET.get("page"))
+        paginator = CappedPaginator(self.tasks(), PAGE_SIZE, count_limit=HOME_COUNT_LIMIT)
+        page = paginator.get_page(self.request.GET.get("page"))
+        if self.kind == "inbox" and not paginator.count_is_capped:
+            # The menu's badge counts the same tasks (workflows.selectors.inbox_count): no second COUNT.
+            self.request._open_task_count = paginator.count
         ctx.update(kind=self.kind, page_obj=page, tasks=task_rows(self.request.user, page.object_list),
                    title={"inbox": _("My tasks"), "queue": _("Tasks waiting to be taken"),
                           "archive": _("Tasks I have done"), "overdue": _("Overdue tasks to follow up")}[self.kind])

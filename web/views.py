@@ -232,6 +232,12 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         limit = self.counted_up_to
         rows = self.object_list
+        if self._number_hint == 1 and hasattr(rows, "values") and not self.orphans:
+            # The first page's rows are read anyway: read them first, and a list shorter than a
+            # page (a cell's inbox, queue or dossiers) needs no COUNT at all.
+            self._first_rows = list(rows[: self.per_page])
+            if len(self._first_rows) < self.per_page:
+                return len(self._first_rows)
         if hasattr(rows, "values"):
             # COUNT over a LIMITed subquery of the ids: no ordering, no row annotations.
             n = rows.order_by().values("pk")[: limit + 1].count()
@@ -239,6 +245,13 @@ class CappedPaginator(Paginator):
             n = min(len(rows), limit + 1)
         self.count_is_capped = n > limit
         return n
+
+    def page(self, number):
+        number = self.validate_number(number)
+        first = getattr(self, "_first_rows", None)
+        if number == 1 and first is not None:
+            return self._get_page(first, number, self)
+        return super().page(number)
 
     @property
     def count_floor(self) -> int:

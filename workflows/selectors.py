@@ -93,10 +93,11 @@ def tasks_inbox(*, user) -> QuerySet[Task]:
 
 
 def inbox_count(*, user) -> int:
-    """The menu's badge: one COUNT query."""
+    """The menu's badge: one COUNT query of the inbox's tasks (`tasks_inbox`, which the inbox page
+    counts itself and hands to the badge)."""
     if not user.is_authenticated:
         return 0
-    return Task.objects.filter(flow_task_type=HUMAN, owner=user, status__in=HELD_STATUSES).count()
+    return _human_tasks().filter(owner=user, status__in=HELD_STATUSES).count()
 
 
 # The organisation permissions (django-guardian) that open a role's steps in the queue.
