@@ -86,7 +86,10 @@ def _page_queries() -> dict[tuple[str, str], int]:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url(1))
         assert response.status_code == 200, (page, who)
-        counts[(page, who)] = len(ctx)
+        # COUNTs apart: a list shorter than a page is not counted (web.views.CappedPaginator), so
+        # the small data set's short lists may make one query less; every other query must match.
+        counts[(page, who)] = sum("COUNT(" not in q["sql"].upper() for q in ctx.captured_queries)
+        counts[(page, who, "count")] = len(ctx) - counts[(page, who)]
     return counts
 
 
@@ -97,7 +100,8 @@ def test_every_measured_page_runs_as_many_queries_at_two_sizes(templates):
     _build(templates, 400)
     assert Dossier.objects.count() == 400
     large = _page_queries()
-    assert large == small
+    assert {k: v for k, v in large.items() if len(k) == 2} == {k: v for k, v in small.items() if len(k) == 2}
+    assert all(small[k] <= large[k] <= small[k] + 1 for k in large if len(k) == 3), (small, large)
 
 
 @pytest.mark.django_db
