@@ -16,7 +16,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from dossiers.models import ProfessionalEducation, Sex
+from dossiers.models import Dossier, ProfessionalEducation, Sex
+
+from .models import AdmissionProfile
 
 # What a trait means, on the candidate as the dossier holds it now (a data-entry correction of the
 # sex or the ethnicity changes the figures, as a recount would).
@@ -81,23 +83,15 @@ def _write(model, rows: list) -> None:
                                   update_fields=["decision_date", "ceremony_date", "age", "traits"])
 
 
-def profile_refresh(*, dossier, candidate=None) -> None:
-    """Write the dossier's profile (one query), or drop it when the dossier has no decision date."""
-    from .models import AdmissionProfile  # noqa: PLC0415 (models import this module's traits)
-
-    if dossier.decision_date is None:
-        AdmissionProfile.objects.filter(dossier_id=dossier.pk).delete()
-        return
-    _write(AdmissionProfile, [_profile(AdmissionProfile, dossier, candidate or dossier.candidate)])
+def profile_refresh(*, dossier) -> None:
+    """Write the profile of a dossier with a decision date (one query)."""
+    _write(AdmissionProfile, [_profile(AdmissionProfile, dossier, dossier.candidate)])
 
 
 def profiles_rebuild(*, dossiers=None, profile_model=None, dossier_model=None, batch: int = 5000) -> int:
     """Rewrite the profiles of the given dossiers (a queryset; default: all), in batches; the
     migration that adds the table passes its historical models. Returns how many were written."""
     if profile_model is None:
-        from dossiers.models import Dossier  # noqa: PLC0415
-
-        from .models import AdmissionProfile  # noqa: PLC0415
         profile_model, dossier_model = AdmissionProfile, Dossier
     qs = dossiers if dossiers is not None else dossier_model.objects.all()
     qs = (qs.filter(decision_date__isnull=False).select_related("candidate").order_by("pk")

@@ -67,14 +67,7 @@ from dossiers.models import (
 
 from .models import AdmissionProfile, AdmissionQuota
 from .periods import Period
-from .profiles import (  # noqa: F401 (the trait definitions, read with the statistics)
-    NO_RELIGION,
-    PRIVATE_ENTERPRISE_MARKERS,
-    STATE_OWNED_MARKERS,
-    STUDENT_MARKERS,
-    TRAITS,
-    UNIVERSITY_OR_HIGHER,
-)
+from .profiles import TRAITS
 from .profiles import has as profiles_has
 
 # The stages a dashboard shows, in the order a dossier goes through them.

@@ -17,7 +17,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from dossiers.models import Dossier, Organization, OrgLevel, State
-from reports import stats
+from reports import profiles, stats
 from reports.periods import Period
 from reports.templatetags.reports_tags import org_options, report_rows
 from reports.views import Choice
@@ -51,12 +51,12 @@ def _reference_structure(*, organization, period, as_of=None) -> dict[str, tuple
         "women": Q(candidate__sex="female"),
         "youth_union": Q(candidate__youth_union_joined_on__isnull=False,
                          candidate__youth_union_joined_on__lte=F("decision_date"), age__lte=youth_age),
-        "university": Q(candidate__professional_education__in=stats.UNIVERSITY_OR_HIGHER),
+        "university": Q(candidate__professional_education__in=profiles.UNIVERSITY_OR_HIGHER),
         "ethnic_minority": ~Q(candidate__ethnicity__iexact="Kinh") & ~Q(candidate__ethnicity=""),
-        "religion": ~Q(candidate__religion__in=stats.NO_RELIGION),
-        "private_enterprise": _any_contains("candidate__workplace", stats.PRIVATE_ENTERPRISE_MARKERS)
-        & ~_any_contains("candidate__workplace", stats.STATE_OWNED_MARKERS),
-        "students": _any_contains("candidate__occupation", stats.STUDENT_MARKERS),
+        "religion": ~Q(candidate__religion__in=profiles.NO_RELIGION),
+        "private_enterprise": _any_contains("candidate__workplace", profiles.PRIVATE_ENTERPRISE_MARKERS)
+        & ~_any_contains("candidate__workplace", profiles.STATE_OWNED_MARKERS),
+        "students": _any_contains("candidate__occupation", profiles.STUDENT_MARKERS),
     }
     for low, high in stats.AGE_BANDS:
         lines[f"age_{low}"] = Q(age__gte=low) if high is None else Q(age__gte=low, age__lte=high)
