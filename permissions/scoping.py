@@ -115,13 +115,21 @@ def organizations_with(user, codename: str) -> QuerySet[Organization]:
     return Organization.objects.filter(_under(scope_of(user).get(codename, []), field="path"))
 
 
+def scope_roots(user) -> list[str] | None:
+    """The paths of the organisations at the top of the user's scope, each covering its subtree;
+    None for an administrator, who sees every tree."""
+    if user.is_superuser:
+        return None
+    return _outermost([p for codename, paths in scope_of(user).items() if codename != roles.VIEW_DOSSIER
+                       for p in paths])
+
+
 def visible_organizations(user) -> QuerySet[Organization]:
     """Organisations under any of the user's permissions."""
-    if user.is_superuser:
+    roots = scope_roots(user)
+    if roots is None:
         return Organization.objects.all()
-    paths = _outermost([p for codename, paths in scope_of(user).items() if codename != roles.VIEW_DOSSIER
-                        for p in paths])
-    return Organization.objects.filter(_under(paths, field="path"))
+    return Organization.objects.filter(_under(roots, field="path"))
 
 
 def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossier:
@@ -133,4 +141,4 @@ def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossi
 
 
 __all__ = ["Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "holds", "organizations_with",
-           "scope_of", "visible_dossiers", "visible_organizations"]
+           "scope_of", "scope_roots", "visible_dossiers", "visible_organizations"]

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, Subquery
-from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +42,7 @@ from dossiers.selectors import (
 )
 from dossiers.services import RuleViolation, dossier_create, dossier_update_details
 from permissions.models import PersonalDataRead
-from permissions.scoping import access_dossier, visible_organizations
+from permissions.scoping import access_dossier, scope_roots, visible_organizations
 from permissions.services import personal_data_read
 from workflows.page import (
     chart_svg,
@@ -134,16 +133,33 @@ def _scoped_organizations(request):
 # children and ancestors of the organisation chosen (drill-down). Listing a province's whole tree
 # (6,000 organisations) cost seconds of rendering; the field still accepts any organisation in scope.
 def organization_choices(user, selected) -> list[tuple[str, str]]:
-    """(id, name) of the organisations the list's chooser offers, in tree order; one query."""
-    scoped = visible_organizations(user)
-    top = scoped.annotate(n=Length("path")).order_by("n").values("n")[:1]
-    condition = Q(path_length__lte=Subquery(top) + 7)
+    """(id, name) of the organisations the list's chooser offers, in tree order; one query.
+
+    The top is found from the scope's paths (read once per request) and its children through
+    their parent, each an indexed lookup, joined by UNION: one condition ORing them made
+    PostgreSQL walk a province's whole subtree (7 ms measuring every path, 70 ms with a subplan)."""
+    roots = scope_roots(user)
+    columns = ("pk", "name", "path")
+    if roots is None:
+        parts = [Organization.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))]
+    elif not roots:
+        return []
+    else:
+        # Paths are 7 characters a level: the shallowest roots, their children, and the roots one
+        # level deeper (which a shallower root's children may not include).
+        shallowest = min(len(p) for p in roots)
+        parts = [
+            Organization.objects.filter(path__in=[p for p in roots if len(p) <= shallowest + 7]),
+            Organization.objects.filter(parent_id__in=Organization.objects.filter(
+                path__in=[p for p in roots if len(p) == shallowest]).values("pk")),
+        ]
     if selected not in (None, "") and str(selected).isdigit():
         pk = int(selected)
-        condition |= Q(pk=pk) | Q(parent_id=pk) | Q(pk=Subquery(Organization.objects.filter(pk=pk).values("parent_id")))
-    rows = (scoped.annotate(path_length=Length("path")).filter(condition).order_by("path")
-            .values_list("pk", "name"))
-    return [(str(pk), name) for pk, name in rows]
+        parts.append(visible_organizations(user).filter(
+            Q(pk=pk) | Q(parent_id=pk) | Q(pk=Subquery(Organization.objects.filter(pk=pk).values("parent_id")))))
+    first, *rest = [part.order_by().values_list(*columns) for part in parts]
+    rows = first.union(*rest).order_by("path") if rest else first.order_by("path")
+    return [(str(pk), name) for pk, name, _path in rows]
 
 
 class DossierFilter(django_filters.FilterSet):
