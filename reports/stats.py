@@ -84,6 +84,11 @@ def today() -> dt.date:
 
 # --- Building blocks --------------------------------------------------------------------------
 
+# Admissions are counted with COUNT(*), not COUNT(id): the covering indexes on the decision date
+# (`dossier_decided`, `profile_decision`) hold the columns the counts filter and group by but not
+# the row's id, and COUNT(id) sent PostgreSQL to the table for every admission of the year
+# (national report: 0.4 → 0.27 s for the admissions per organisation).
+
 
 def _in_subtree(organization: Organization) -> Q:
     """The dossiers whose cell is in the organisation's subtree. Every dossier has a cell, so a root
@@ -145,7 +150,7 @@ def admitted_by(rows: list[Organization], *, organization: Organization, period:
                 as_of: dt.date | None = None) -> dict[int, int]:
     """{row pk: admitted in the period}, for rows in the organisation's subtree; one query."""
     grouped = _grouped(admitted_dossiers(organization=organization, period=period, as_of=as_of),
-                       "cell__path", rows, n=Count("id"))
+                       "cell__path", rows, n=Count("*"))
     return {key[0]: value["n"] for key, value in grouped.items()}
 
 
@@ -305,7 +310,7 @@ def children_progress(*, organization: Organization, period: Period, as_of: dt.d
     admitted = admitted_by(children, organization=organization, period=period, as_of=as_of)
     members = members_by(children, organization=organization)
     quotas = {q.organization_id: q for q in AdmissionQuota.objects.filter(
-        organization__parent=organization, year=period.quota_year)}
+        organization_id__in=[child.pk for child in children], year=period.quota_year)}
     pipelines = pipeline_by(children, organization=organization, as_of=as_of)
     items = []
     for child in children:
@@ -338,7 +343,7 @@ def monthly_series(*, organization: Organization, year: int, as_of: dt.date | No
         quota = AdmissionQuota.objects.filter(organization=organization, year=year).first()
     per_month = dict(
         admitted_dossiers(organization=organization, period=Period.year(year), as_of=as_of)
-        .annotate(m=ExtractMonth("decision_date")).values_list("m").annotate(n=Count("id")).order_by()
+        .annotate(m=ExtractMonth("decision_date")).values_list("m").annotate(n=Count("*")).order_by()
     )
     return _month_points(year, as_of, quota, per_month)
 
@@ -393,11 +398,13 @@ def dashboard(*, organization: Organization, year: int, as_of: dt.date | None = 
     as_of = as_of or today()
     period = Period.year(year)
     children = list(Organization.objects.filter(parent=organization).order_by("sort_order", "name"))
+    # By the ids already at hand: "the organisation or a child of it" as an OR over a join read
+    # every quota of the year in the country (40 ms at national scale).
     quotas = {q.organization_id: q for q in AdmissionQuota.objects.filter(
-        Q(organization=organization) | Q(organization__parent=organization), year=period.quota_year)}
+        organization_id__in=[organization.pk, *(child.pk for child in children)], year=period.quota_year)}
     admitted_qs = admitted_dossiers(organization=organization, period=period, as_of=as_of).annotate(
         _month=_Month("decision_date"))
-    admitted, per_month = _grouped_with_total(admitted_qs, "cell__path", children, "_month", n=Count("id"))
+    admitted, per_month = _grouped_with_total(admitted_qs, "cell__path", children, "_month", n=Count("*"))
     pipeline_qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
     pipelines, pipeline = _grouped_with_total(pipeline_qs, "cell__path", children, "state_then", n=Count("id"))
     members_qs = Organization.objects.filter(path__startswith=organization.path).order_by()
@@ -477,7 +484,7 @@ def allocation(*, organization: Organization, year: int) -> Allocation:
     """Own quota, each child's quota and members, their sum and the difference. Three queries."""
     children = list(Organization.objects.filter(parent=organization).order_by("sort_order", "name"))
     quotas = {q.organization_id: q for q in AdmissionQuota.objects.filter(
-        Q(organization=organization) | Q(organization__parent=organization), year=year)}
+        organization_id__in=[organization.pk, *(child.pk for child in children)], year=year)}
     members = members_by([organization, *children], organization=organization)
     return Allocation(
         organization=organization, year=year, own=quotas.get(organization.pk),
@@ -624,7 +631,7 @@ def structure_of(*, organization: Organization, period: Period, as_of: dt.date |
                                                ceremony_date__lte=as_of)
     if organization.path:
         profiles = profiles.filter(dossier__cell__path__startswith=organization.path)
-    grouped = profiles.values_list("age", "traits").annotate(n=Count("pk")).order_by()
+    grouped = profiles.values_list("age", "traits").annotate(n=Count("*")).order_by()
     counts = dict.fromkeys((key for key, _label in lines), 0)
     total = 0
     for age, traits, n in grouped:
