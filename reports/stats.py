@@ -159,7 +159,7 @@ def pipeline_by(rows: list[Organization], *, organization: Organization,
     """{row pk: {state: dossiers in that state on `as_of`}}; one query."""
     qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    for (pk, state), value in _grouped(qs, "cell__path", rows, "state_then", n=Count("id")).items():
+    for (pk, state), value in _grouped(qs, "cell__path", rows, "state_then", n=Count("*")).items():
         out[pk][state] = value["n"]
     return out
 
@@ -203,7 +203,7 @@ def quotas_under(organization: Organization, year: int) -> dict[int, AdmissionQu
 def pipeline_of(organization: Organization, as_of: dt.date | None = None) -> dict[str, int]:
     """{state: count} of the organisation's subtree on `as_of`; one query."""
     qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
-    return dict(qs.values_list("state_then").annotate(n=Count("id")).order_by())
+    return dict(qs.values_list("state_then").annotate(n=Count("*")).order_by())
 
 
 # --- Progress ---------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def dashboard(*, organization: Organization, year: int, as_of: dt.date | None = 
         _month=_Month("decision_date"))
     admitted, per_month = _grouped_with_total(admitted_qs, "cell__path", children, "_month", n=Count("*"))
     pipeline_qs = _dossiers_on(organization, as_of).filter(state_then__in=PIPELINE_STATES)
-    pipelines, pipeline = _grouped_with_total(pipeline_qs, "cell__path", children, "state_then", n=Count("id"))
+    pipelines, pipeline = _grouped_with_total(pipeline_qs, "cell__path", children, "state_then", n=Count("*"))
     members_qs = Organization.objects.filter(path__startswith=organization.path).order_by()
     members, members_total = _grouped_with_total(
         members_qs, "path", children, m=Coalesce(Sum(F("official_members") + F("probationary_members")), 0))
