@@ -35,7 +35,7 @@ def _plans(run) -> list[str]:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         for query in ctx.captured_queries:
-            if query["sql"].startswith("SELECT") or query["sql"].startswith("(SELECT"):
+            if query["sql"].startswith(("SELECT", "(SELECT")):
                 cursor.execute("EXPLAIN " + query["sql"])
                 plans.append("\n".join(row[0] for row in cursor.fetchall()))
     return plans
