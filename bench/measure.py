@@ -70,6 +70,9 @@ class Results:
     bundle_pdf_s: float | None = None
     floor_pdf_s: float | None = None
     build_s: float | None = None
+    # bench.floors: {"bare"|"shell": {who: (p50, p95)}}, and the engine alone in cases/s.
+    page_floors: dict = field(default_factory=dict)
+    engine_cases_per_s: float | None = None
 
     def as_json(self) -> dict:
         """The shape of issue 7: per page the slower of the two users (the one the targets bind)."""
@@ -88,7 +91,10 @@ class Results:
                 "form_pdf_s": self.form_pdf_s, "bundle_pdf_s": self.bundle_pdf_s, "floor_pdf_s": self.floor_pdf_s}
 
     def detail(self) -> dict:
+        floors = {name: {who: {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)} for who, (p50, p95) in by_who.items()}
+                  for name, by_who in self.page_floors.items()}
         return {**self.as_json(), "task_completion_ms": self.task_completion_ms, "build_s": self.build_s,
+                "floors": {"pages": floors, "engine_cases_per_s": self.engine_cases_per_s},
                 "by_user": [dict(asdict(p), ratio_to_raw=p.ratio_to_raw) for p in self.pages]}
 
 

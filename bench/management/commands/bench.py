@@ -13,11 +13,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from bench import dataset, measure, spiff
+from bench import dataset, floors, measure, spiff
 
 RESULTS = Path(__file__).resolve().parents[2] / "results.json"
 DETAIL = Path(__file__).resolve().parents[2] / "results_detail.json"
 
+MAX_RATIO_TO_RAW = 3
 TARGETS = {"inbox": 50, "queue": 50, "dossier_list": 50, "dossier_page": 80, "dashboard": 300, "report": 2000}
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                                  "the next run reuses it)")
         parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
         parser.add_argument("--cases", type=int, default=10, help="whole cases to time, ours and SpiffWorkflow's")
-        parser.add_argument("--only", default="", help="comma-separated pages to measure, and/or 'cases', 'pdf' (default: everything)")
+        parser.add_argument("--only", default="", help="comma-separated pages to measure, and/or 'floors', 'cases', 'pdf' (default: everything)")
         parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.json alone")
         parser.add_argument("--explain", action="store_true",
                             help="write EXPLAIN (ANALYZE, BUFFERS) of each page's main query to bench/explain_<scale>.txt")
@@ -84,6 +85,12 @@ class Command(BaseCommand):
             results.pages.append(report_page)
             self.log(f"  report (national) p50 {report_page.p50_ms:.0f} ms  p95 {report_page.p95_ms:.0f} ms  "
                      f"{report_page.queries} queries ({n} requests)")
+        if not wanted or "floors" in wanted:
+            self.log("== floors: viewflow's shell around an empty page, and a bare request (bench/floors.py)")
+            for who, user in (("secretary", s.secretary), ("province", s.board)):
+                for name, (p50, p95) in floors.page_floors(measure._client(user), requests).items():
+                    results.page_floors.setdefault(name, {})[who] = (p50, p95)
+                    self.log(f"  {name:<6} {who:<10} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
         if not wanted or "cases" in wanted:
             self.log(f"== cases end to end ({cases} each)")
             # As in production (DEBUG off: Django keeps no log of the queries), for both engines.
@@ -95,6 +102,11 @@ class Command(BaseCommand):
             results.spiff_cases_per_s = round(spiff_rate, 2)
             self.log(f"  SpiffWorkflow (state serialised to PostgreSQL after each of its {len(order)} steps): "
                      f"{results.spiff_cases_per_s} cases/s; ratio {results.cases_per_s / spiff_rate:.2f}")
+            with override_settings(DEBUG=False):
+                results.engine_cases_per_s = round(floors.engine_cases_per_second(s.secretary, cases), 2)
+            self.log(f"  viewflow alone ({floors.STEPS} human tasks in a row, no domain work): "
+                     f"{results.engine_cases_per_s} cases/s; against SpiffWorkflow "
+                     f"{results.engine_cases_per_s / spiff_rate:.2f}")
         if not wanted or "pdf" in wanted:
             self.log("== PDFs")
             results.form_pdf_s, results.bundle_pdf_s, results.floor_pdf_s = measure.pdf_times(s)
@@ -128,6 +140,8 @@ class Command(BaseCommand):
         for p in r.pages:
             target = TARGETS.get(p.page)
             mark = "" if target is None else ("  ok" if p.p95_ms <= target else "  MISSED")
+            if target is not None and p.ratio_to_raw:
+                mark += "; ≤3× raw " + ("ok" if p.ratio_to_raw <= MAX_RATIO_TO_RAW else "MISSED")
             self.log(f"{p.page:<16}{p.who:<11}{p.p50_ms:>9.1f}{p.p95_ms:>9.1f}{p.queries:>9}"
                      f"{(f'{p.raw_sql_ms:.2f}' if p.raw_sql_ms else '—'):>9}"
                      f"{(str(p.ratio_to_raw) if p.ratio_to_raw else '—'):>7}"
@@ -136,3 +150,12 @@ class Command(BaseCommand):
             self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow {r.spiff_cases_per_s} "
                      f"(ratio {r.cases_per_s / r.spiff_cases_per_s:.2f}); one task {r.task_completion_ms} ms")
             self.log(f"PDF: form {r.form_pdf_s} s, bundle {r.bundle_pdf_s} s, floor {r.floor_pdf_s} s")
+        if r.engine_cases_per_s and r.spiff_cases_per_s:
+            self.log(f"viewflow alone {r.engine_cases_per_s} cases/s: at most "
+                     f"{r.engine_cases_per_s / r.spiff_cases_per_s:.2f}× SpiffWorkflow before any domain work")
+        shell = r.page_floors.get("shell", {})
+        for p in r.pages:
+            if p.ratio_to_raw and p.who in shell:
+                budget = MAX_RATIO_TO_RAW * p.raw_sql_ms
+                self.log(f"{p.page} ({p.who}): {MAX_RATIO_TO_RAW}× raw is {budget:.1f} ms; "
+                         f"the empty shell alone takes {shell[p.who][0]:.1f} ms (p50)")

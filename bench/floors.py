@@ -1,0 +1,169 @@
+"""The floors under two of issue 7's ratios: what the stack costs before the application does
+any work of its own, measured in the same run as the pages and the cases.
+
+- **Pages.** The lower bound of a list page is its one raw query (`measure.raw_queries`). Under
+  every page of the application there are two floors it cannot go below:
+  - `bare`: a request through the project's middleware (session, user, language, messages) to a
+    view that answers "ok";
+  - `shell`: the same, rendering viewflow's shell (`web/base.html`: the menu, the user's badge
+    counts, the assets) around an empty page, under the inbox's site and menu.
+  When `shell` alone exceeds 3× a page's raw query, no page in this shell can meet "≤ 3× raw".
+- **Cases.** `FloorFlow` is the admission's 19 human tasks in a row, with no rules, evidence,
+  history or deadlines: each task finished as `workflows.sync` finishes one (viewflow's process
+  lock, the task re-read, saved, the next one created), persisted in the same database. Its cases
+  per second bound ours from above whatever the domain costs, and set against SpiffWorkflow's
+  they say what the chosen engine costs by itself.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.http import HttpResponse
+from django.test.utils import override_settings
+from django.urls import path, resolve, reverse
+from django.views.generic import TemplateView
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from web.views import PageMixin
+
+STEPS = 19  # the user tasks of one case in `admission.bpmn`, as SpiffWorkflow completes them
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def bare(request):
+    return HttpResponse("ok" if request.user.is_authenticated else "anonymous")
+
+
+class ShellView(PageMixin, TemplateView):
+    template_name = "bench/shell.html"
+
+
+def urlpatterns_with_floors() -> list:
+    """The project's URLs and the two floor pages; the shell's under the inbox's own URL name,
+    which carries viewflow's site, application and viewset (the menu reads them from it)."""
+    from config.urls import urlpatterns  # noqa: PLC0415
+
+    inbox_name = resolve(reverse("tasks:inbox")).url_name
+    return [
+        path("bench/floor/bare/", bare, name="bench_floor_bare"),
+        path("bench/floor/shell/", ShellView.as_view(), name=inbox_name),
+        *urlpatterns,
+    ]
+
+
+class FloorURLs:
+    """A URLconf module stand-in: `override_settings(ROOT_URLCONF=FloorURLs())`."""
+
+    def __init__(self):
+        self.urlpatterns = urlpatterns_with_floors()
+
+
+def page_floors(client, n: int) -> dict[str, tuple[float, float]]:
+    """{"bare"|"shell": (p50 ms, p95 ms)} for this logged-in client, `n` requests each."""
+    from .measure import percentile  # noqa: PLC0415
+
+    out = {}
+    with override_settings(ROOT_URLCONF=FloorURLs(), DEBUG=False):
+        for name, url in (("bare", "/bench/floor/bare/"), ("shell", "/bench/floor/shell/")):
+            for _ in range(5):
+                assert client.get(url).status_code == 200, url
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200
+            out[name] = (percentile(times, 0.5), percentile(times, 0.95))
+    return out
+
+
+# --- The engine alone -------------------------------------------------------------------------
+
+
+def _chain() -> dict:
+    attrs = {
+        "__module__": __name__,
+        "__doc__": "The admission's human tasks in a row, and nothing else.",
+        "lock_impl": lock.select_for_update_lock,
+        "start": flow.StartHandle(this.start_case).Next(this.step_01),
+        "end": flow.End(),
+    }
+    for i in range(1, STEPS + 1):
+        following = this.end if i == STEPS else getattr(this, f"step_{i + 1:02d}")
+        attrs[f"step_{i:02d}"] = flow.View(bare).Next(following)
+
+    def start_case(self, activation):
+        activation.process.save()
+        return activation.process
+
+    attrs["start_case"] = start_case
+    return attrs
+
+
+FloorFlow = type("FloorFlow", (flow.Flow,), _chain())
+
+
+def _finish_next(process, actor) -> bool:
+    """Finish the process's open task as `workflows.sync._finish` does; False when none is left."""
+    task = Task.objects.filter(process=process, status=STATUS.NEW).order_by("pk").first()
+    if task is None:
+        return False
+    with task.activation() as activation:
+        task.owner, task.status = actor, STATUS.ASSIGNED
+        activation.start(None)
+        activation.execute()
+    return True
+
+
+def engine_case(actor) -> int:
+    """One FloorFlow case from start to end (inside `engine_only()`); the number of human tasks
+    finished."""
+    process = FloorFlow.start.run()
+    done = 0
+    while _finish_next(process, actor):
+        done += 1
+    return done
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def engine_only():
+    """Without the project's receiver on tasks (their deadlines and notices: domain work)."""
+    from workflows import sync  # noqa: PLC0415
+
+    post_save.disconnect(sync.on_task_created, sender=Task, dispatch_uid="workflows.sync.task_created")
+    try:
+        yield
+    finally:
+        post_save.connect(sync.on_task_created, sender=Task, dispatch_uid="workflows.sync.task_created")
+
+
+def engine_cases_per_second(actor, n: int) -> float:
+    """FloorFlow cases per second (the median case), in a transaction rolled back."""
+    rate = 0.0
+    try:
+        with engine_only(), transaction.atomic():
+            assert engine_case(actor) == STEPS  # warm-up, and the chain is whole
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                engine_case(actor)
+                times.append(time.perf_counter() - start)
+            rate = 1 / statistics.median(times)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rate
