@@ -471,31 +471,24 @@ def _compile(state: str, captured: list[_Capture], actor_id: int) -> Template:
                     date_offsets=sorted(date_offsets), ts_offsets=ts_offsets, span=span, rows=rows)
 
 
-class _Rollback(Exception):
-    pass
-
-
 def make_templates(today: dt.date | None = None) -> dict[str, Template]:
     """Walk one dossier to each state through the services, read its rows, roll everything back."""
     from tests.factories import PartyMemberFactory, UserFactory, dossier_in_state  # noqa: PLC0415
 
     templates: dict[str, Template] = {}
     for state, _share, _ages in STATE_MIX:
-        try:
-            with transaction.atomic():
-                province = dm.Organization.objects.create(name="Bench template", level=OrgLevel.PROVINCE)
-                district = dm.Organization.objects.create(name="Bench D", level=OrgLevel.DISTRICT, parent=province)
-                grassroots = dm.Organization.objects.create(name="Bench G", level=OrgLevel.GRASSROOTS, parent=district,
-                                                            committee_members=9, category="commune")
-                cell = dm.Organization.objects.create(name="Bench C", level=OrgLevel.CELL, parent=grassroots,
-                                                      official_members=9)
-                actor = UserFactory(username=f"bench_template_{state}")
-                members = [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]
-                d = dossier_in_state(state, cell=cell, actor=actor, introducers=members, today=today)
-                templates[state] = _compile(state, _capture(d.pk), actor.pk)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            province = dm.Organization.objects.create(name="Bench template", level=OrgLevel.PROVINCE)
+            district = dm.Organization.objects.create(name="Bench D", level=OrgLevel.DISTRICT, parent=province)
+            grassroots = dm.Organization.objects.create(name="Bench G", level=OrgLevel.GRASSROOTS, parent=district,
+                                                        committee_members=9, category="commune")
+            cell = dm.Organization.objects.create(name="Bench C", level=OrgLevel.CELL, parent=grassroots,
+                                                  official_members=9)
+            actor = UserFactory(username=f"bench_template_{state}")
+            members = [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]
+            d = dossier_in_state(state, cell=cell, actor=actor, introducers=members, today=today)
+            templates[state] = _compile(state, _capture(d.pk), actor.pk)
+            transaction.set_rollback(True)  # read, not kept
     return templates
 
 
