@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from dossiers import gates
+from dossiers import gates, rules
 from dossiers.formatting import vn_date, vn_percent, vn_short_date
 from dossiers.models import (
     ActKind,
@@ -362,7 +362,7 @@ def resolution(form, d: Dossier, subject: str, options: dict) -> Built:
     if form.code in ("13-KNĐ", "15-KNĐ"):
         b.need(d.ceremony_date, d.candidate.full_name, _("the admission ceremony date"))
         f["ceremony"] = vn_date(d.ceremony_date)
-        f["official"] = vn_date(d.probation_end())
+        f["official"] = vn_date(rules.official_date(d.ceremony_date) if d.ceremony_date else None)
         f["decision_ref"] = act_ref(next((a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved), None))
     up = committee_name(grassroots) if by_cell and grassroots else (
         f"Ban Thường vụ {committee_name(district)}" if district else "")
@@ -432,7 +432,7 @@ def decision(form, d: Dossier, subject: str, options: dict) -> Built:
     else:
         b.need(d.ceremony_date, d.candidate.full_name, _("the admission ceremony date"))
         f["ceremony"] = vn_date(d.ceremony_date)
-        f["official"] = vn_date(d.probation_end())
+        f["official"] = vn_date(rules.official_date(d.ceremony_date) if d.ceremony_date else None)
         f["decision_ref"] = act_ref(next((a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved), None))
         proposal = (gates.last_act(d, ActKind.GRASSROOTS_RECOGNITION) or gates.last_act(d, ActKind.BRANCH_RECOGNITION))
         f["proposal_ref"] = act_ref(proposal)
@@ -462,7 +462,7 @@ def ceremony_minutes(form, d: Dossier, subject: str, options: dict) -> Built:
         b.need(ceremony.chaired_by, form.code, _("who presided"))
         data["f"] = {"date": vn_date(ceremony.date), "place": ceremony.place, "chaired_by": ceremony.chaired_by,
                      "decision_ref": act_ref(admission), "decider": admission.issuer if admission else "",
-                     "cell": d.cell.name, "official": vn_date(d.probation_end())}
+                     "cell": d.cell.name, "official": vn_date(rules.official_date(d.ceremony_date) if d.ceremony_date else None)}
         data["signature"] = signature(b, on_behalf="", position="Chủ trì", name=ceremony.chaired_by,
                                       options={}, who=form.code)
     b.need(admission, form.code, _("the admission decision (9-KNĐ)"))

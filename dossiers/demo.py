@@ -27,7 +27,7 @@ from django.utils import timezone
 from permissions.models import Role, RoleAssignment
 from permissions.services import role_grant
 
-from . import services
+from . import rules, services
 from .models import (
     ActKind,
     Candidate,
@@ -890,7 +890,7 @@ class Builder:
         introducers = rng.sample([m for m in members if m is not mentor], 2)
         if rng.random() < 0.5:
             introducers[0] = mentor  # the mentor often introduces too
-        needed = 1 if plan.union_kind else 2
+        needed = rules.introducers_needed(has_union_resolution=bool(plan.union_kind))
         creator = self.users[plan.creator] if plan.creator else cell_actor
         grassroots_org = unit.org
         chi_bo_co_so = unit.row.kind == CHI_BO

@@ -7,7 +7,6 @@ The dossier's legal state is a django-fsm-2 field that nothing but `dossiers.ser
 
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -611,10 +610,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @property
     def grassroots(self) -> Organization | None:
         return self.cell.grassroots()
-
-    def probation_end(self):
-        """Charter Art. 5: 12 calendar months from the ceremony."""
-        return self.ceremony_date + relativedelta(months=12) if self.ceremony_date else None
 
     # ---- transitions: only dossiers.services calls these, after checking dossiers.rules ----
 

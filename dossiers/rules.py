@@ -195,6 +195,12 @@ def introducer_refusal(*, introducer: IntroducerFacts, on_date: dt.date) -> str 
     return None
 
 
+def introducers_needed(*, has_union_resolution: bool) -> int:
+    """Charter Art. 4 §1: two official members introduce, or the Youth Union / Trade Union executive
+    committee's resolution (4-KNĐ / 4A-KNĐ) takes the place of one of them."""
+    return 1 if has_union_resolution else 2
+
+
 def introducers_refusals(
     *, introducers: Iterable[IntroducerFacts], has_union_resolution: bool, on_date: dt.date
 ) -> list[str]:
@@ -202,7 +208,7 @@ def introducers_refusals(
     committee's resolution (4-KNĐ / 4A-KNĐ) plus one official member."""
     introducers = list(introducers)
     reasons = [r for i in introducers if (r := introducer_refusal(introducer=i, on_date=on_date))]
-    needed = 1 if has_union_resolution else 2
+    needed = introducers_needed(has_union_resolution=has_union_resolution)
     if len(introducers) < needed:
         if has_union_resolution:
             reasons.append(_(

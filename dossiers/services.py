@@ -298,7 +298,7 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
         active = gates.active_introducers(d)
         if any(i.member_id == member.pk for i in active):
             reasons.append(_("Comrade %(name)s is already an introducer.") % {"name": member.full_name})
-        needed = 1 if gates.has_union_resolution(d) else 2
+        needed = rules.introducers_needed(has_union_resolution=gates.has_union_resolution(d))
         if len(active) >= needed:
             reasons.append(_("There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
                 "n": needed})

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from dossiers import services
+from dossiers import rules, services
 from dossiers.models import (
     Candidate,
     MemberStatus,
@@ -334,7 +334,7 @@ def dossier_removed(*, cell: Organization, actor: User | None = None, number: st
     the removal decision is recorded without a number, so the document registry numbers it."""
     actor = actor or UserFactory()
     d = dossier_in_state(State.PROBATION, cell=cell, actor=actor)
-    end = d.probation_end()
+    end = rules.official_date(d.ceremony_date)
     mentor = d.mentors.first().member
     d = services.dossier_record_new_member_certificate(dossier=d, actor=actor, class_name="Lớp đảng viên mới",
                                                        organiser="Trung tâm Chính trị huyện",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from dossiers import gates
+from dossiers import gates, rules
 from dossiers.models import (
     ActKind,
     CertificateKind,
@@ -75,7 +75,7 @@ def has_act(kind):
 def introducers_complete(d: Dossier) -> bool:
     """Two introducers, or a union resolution plus one (Charter Art. 4 §1); the 12 months and the
     official status are checked again on the vote date."""
-    needed = 1 if gates.has_union_resolution(d) else 2
+    needed = rules.introducers_needed(has_union_resolution=gates.has_union_resolution(d))
     return len(gates.active_introducers(d)) >= needed
 
 
