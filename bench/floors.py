@@ -31,7 +31,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from web.views import PageMixin
+from ui.pages import PageMixin
 
 STEPS = 19  # the user tasks of one case in `admission.bpmn`, as SpiffWorkflow completes them
 

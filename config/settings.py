@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "workflows",
     "documents",
     "reports",
+    "ui",
     "web",
     "bench",
 ]

@@ -1,5 +1,5 @@
 """The forms the admission process uses, in the order of domain.md §3.1, one entry each: its code,
-official title, the step (dossiers.gates.STEPS) it belongs to, who issues it, how it is numbered,
+official title, the step (dossiers.steps.STEPS) it belongs to, who issues it, how it is numbered,
 and the builder that reads it from the dossier (documents.context).
 
 Numbering (HD 36-HD/VPTW, domain.md §7): "Số <n>-<TYPE>/<ISSUER>", TYPE NQ resolution, QĐ decision,
@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import ActKind, Dossier, OpinionStage, ProgressStage, State
+from dossiers.steps import STEPS
 
 from . import context
 
@@ -28,7 +29,7 @@ class DocumentForm:
     title: str  # the official Vietnamese name of the form
     doc_type: str  # printed in capitals under the header
     summary: str  # trích yếu
-    step: str  # the step of dossiers.gates.STEPS whose evidence it prints and whose roles issue it
+    step: str  # the step of dossiers.steps.STEPS whose evidence it prints and whose roles issue it
     builder: Callable
     number_type: str = ""  # NQ, QĐ, BC; "" = not numbered
     draft: bool = False  # a draft for the candidate to copy by hand: downloaded, never issued
@@ -142,30 +143,7 @@ def forms_for_step(step: str) -> list[DocumentForm]:
 
 
 # What a signed scan proves, by the step it is attached to (the papers of domain.md §5.4).
-SCAN_STEPS: dict[str, str] = {
-    "complete_training": "CN-NTVĐ",
-    "record_application": "1-KNĐ",
-    "record_personal_history": "2-KNĐ",
-    "certify_personal_history": "2-KNĐ",
-    "assign_introducer": "3-KNĐ",
-    "record_union_resolution": "4-KNĐ",
-    "conclude_verification": "TTLL",
-    "record_opinions": "5-KNĐ",
-    "attach_provincial_approval": "VB-T",
-    "record_branch_vote": "6-KNĐ",
-    "record_sub_committee_admission": "7-KNĐ",
-    "record_grassroots_admission": "8-KNĐ",
-    "decide_admission": "9-KNĐ",
-    "hold_ceremony": "BB-KN",
-    "record_new_member_certificate": "ĐVM",
-    "record_self_review": "10-KNĐ",
-    "record_progress_report": "11-KNĐ",
-    "record_recognition_vote": "13-KNĐ",
-    "record_sub_committee_recognition": "14-KNĐ",
-    "record_grassroots_recognition": "15-KNĐ",
-    "recognize": "16-KNĐ",
-    "remove": "XT",
-}
+SCAN_STEPS: dict[str, str] = {s.name: s.document for s in STEPS.values() if s.document}
 
 # The bundle's order: domain.md §5.4, the completeness gate before the vote, then before the
 # decision, then before recognition. (section key, title printed in the table of contents, forms)

@@ -1,16 +1,16 @@
 """What the document panels show (dossier page, task pages, the documents page): for each form
 the dossier needs, the latest issued version or what is missing; read-side only, in a fixed
-number of queries on a dossier loaded by `dossiers.selectors.dossier_for_page`."""
+number of queries on a dossier loaded by `permissions.selectors.dossier_for_page`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dossiers import gates
+from dossiers import steps
 from dossiers.models import Dossier
 from permissions.actions import may_take
-from web.links import pk_word_url_maker
-from web.templatetags.vn import vn_name
+from ui.links import pk_word_url_maker
+from ui.templatetags.vn import vn_name
 
 from .catalogue import FORMS, SCAN_STEPS, DocumentForm
 from .context import shared_pieces
@@ -56,7 +56,7 @@ def may_upload(user, dossier: Dossier, step: str) -> bool:
 
 
 def _relevant(form: DocumentForm, dossier: Dossier) -> bool:
-    step = gates.STEPS.get(form.step)
+    step = steps.STEPS.get(form.step)
     in_state = step is not None and dossier.state in step.states and step.applies(dossier)
     return form.applies(dossier) or in_state
 

@@ -1,6 +1,6 @@
 """Every write of the documents app goes through one of these functions, keyword-only.
 
-Each one checks first and refuses with `RuleViolation` (reasons in the user's language), then
+Each one checks first and refuses with `Refusal` (reasons in the user's language), then
 writes in one transaction after `full_clean()`; what must happen only once the write is final
 (logging, the background job) runs in `transaction.on_commit`.
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, State
-from dossiers.services import RuleViolation
+from dossiers.refusals import Refusal, refusal_from
 
 from . import numbering, rendering
 from .catalogue import BY_CODE, SCAN_STEPS, DocumentForm, scan_section
@@ -28,7 +28,7 @@ from .sniffing import opens, sniff
 
 logger = logging.getLogger("documents")
 
-__all__ = ["RuleViolation", "document_check", "document_missing", "document_draft", "document_issue", "scan_upload",
+__all__ = ["Refusal", "document_check", "document_missing", "document_draft", "document_issue", "scan_upload",
            "bundle_job_start"]
 
 
@@ -38,14 +38,14 @@ def _form(form: DocumentForm | str) -> DocumentForm:
     try:
         return BY_CODE[form]
     except KeyError:
-        raise RuleViolation(_("Unknown form “%(form)s”.") % {"form": form}) from None
+        raise Refusal(_("Unknown form “%(form)s”.") % {"form": form}) from None
 
 
 def _save(obj):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise RuleViolation(exc.messages) from exc
+        raise refusal_from(exc) from exc
     obj.save()
     return obj
 
@@ -87,13 +87,13 @@ def document_issue(*, dossier: Dossier, form: DocumentForm | str, actor, subject
     earlier versions stay (append-only)."""
     form = _form(form)
     if form.draft:
-        raise RuleViolation(_("%(form)s is written by hand by the candidate; only a draft can be printed.")
+        raise Refusal(_("%(form)s is written by hand by the candidate; only a draft can be printed.")
                             % {"form": form.code})
     built = document_check(dossier=dossier, form=form, subject=subject, options=options)
     if built.errors:
-        raise RuleViolation(built.errors)
+        raise Refusal(built.errors)
     if subject and subject not in {key for key, _name in form.subjects(dossier)}:
-        raise RuleViolation(_("This copy of %(form)s does not belong to the dossier.") % {"form": form.code})
+        raise Refusal(_("This copy of %(form)s does not belong to the dossier.") % {"form": form.code})
     with transaction.atomic():
         # One issuer at a time per dossier: versions follow each other without a clash.
         Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier.pk).first()
@@ -105,7 +105,7 @@ def document_issue(*, dossier: Dossier, form: DocumentForm | str, actor, subject
             number = built.number
         elif form.number_type and built.issuer is not None:
             if not built.issuer.short_name:
-                raise RuleViolation(_("%(org)s has no abbreviation for document numbers (e.g. CB, ĐU, HU).")
+                raise Refusal(_("%(org)s has no abbreviation for document numbers (e.g. CB, ĐU, HU).")
                                     % {"org": built.issuer.name})
             n = numbering.next_number(issuer=built.issuer, doc_type=form.number_type, year=built.date.year)
             number = numbering.format_number(n, form.number_type, built.issuer)
@@ -139,10 +139,10 @@ def document_draft(*, dossier: Dossier, form: DocumentForm | str) -> bytes:
     application and the history are handwritten). Not numbered, not stored."""
     form = _form(form)
     if not form.draft:
-        raise RuleViolation(_("%(form)s is issued, not drafted.") % {"form": form.code})
+        raise Refusal(_("%(form)s is issued, not drafted.") % {"form": form.code})
     built = document_check(dossier=dossier, form=form)
     if built.errors:
-        raise RuleViolation(built.errors)
+        raise Refusal(built.errors)
     return rendering.render_pdf(form.template, built.data, created=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
@@ -154,25 +154,25 @@ def scan_upload(*, dossier: Dossier, step: str, upload, actor, note: str = "") -
     """A signed scan of the paper a step produced (PDF, JPEG or PNG, sniffed from its bytes, at
     most UPLOAD_MAX_BYTES); a refusal stores nothing."""
     if step not in SCAN_STEPS:
-        raise RuleViolation(_("Scans cannot be attached to this step."))
+        raise Refusal(_("Scans cannot be attached to this step."))
     limit = upload_limit()
     if upload is None or not upload.size:
-        raise RuleViolation(_("The file is empty."))
+        raise Refusal(_("The file is empty."))
     if upload.size > limit:
-        raise RuleViolation(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+        raise Refusal(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
             "size": f"{upload.size / 1_000_000:.1f}".replace(".", ","),
             "limit": f"{limit / 1_000_000:g}".replace(".", ",")})
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise RuleViolation(_("The file is larger than the limit of %(limit)s MB.") % {
+        raise Refusal(_("The file is larger than the limit of %(limit)s MB.") % {
             "limit": f"{limit / 1_000_000:g}".replace(".", ",")})
     kind = sniff(content[:16])
     if kind is None:
-        raise RuleViolation(_("Only PDF, JPEG or PNG scans are accepted; this file is none of them, whatever its "
+        raise Refusal(_("Only PDF, JPEG or PNG scans are accepted; this file is none of them, whatever its "
                               "name says."))
     if not opens(content, kind):
-        raise RuleViolation(_("The file looks like a %(kind)s but cannot be opened; it may be damaged.")
+        raise Refusal(_("The file looks like a %(kind)s but cannot be opened; it may be damaged.")
                             % {"kind": kind.split("/")[-1].upper()})
     section = scan_section(step, probation=dossier.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED))
     with transaction.atomic():
@@ -189,7 +189,7 @@ def bundle_job_start(*, actor, dossiers: list[Dossier]) -> BundleJob:
     """Bundles for many dossiers at once: a background job (django-tasks) whose page shows progress.
     The job is queued once the row exists (on commit)."""
     if not dossiers:
-        raise RuleViolation(_("Choose at least one dossier."))
+        raise Refusal(_("Choose at least one dossier."))
     from .tasks import build_bundles
 
     with transaction.atomic():

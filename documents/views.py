@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from dossiers import gates
+from dossiers import steps
 from dossiers.models import Dossier
-from dossiers.selectors import dossier_for_page
 from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, visible_dossiers
+from permissions.selectors import dossier_for_page
 from permissions.services import personal_data_read
-from web.views import PageMixin
+from ui.pages import PageMixin
 
 from . import services
 from .bundle import bundle_pdf
@@ -67,8 +67,8 @@ def _back(request, dossier: Dossier) -> HttpResponseRedirect:
 
 def scan_steps(user, dossier: Dossier) -> list[tuple[str, str]]:
     """The steps the user may attach a scan to, with their labels."""
-    return [(name, str(gates.STEPS[name].label)) for name in SCAN_STEPS
-            if name in gates.STEPS and may_upload(user, dossier, name)]
+    return [(name, str(steps.STEPS[name].label)) for name in SCAN_STEPS
+            if name in steps.STEPS and may_upload(user, dossier, name)]
 
 
 class DossierDocumentsView(PageMixin, TemplateView):
@@ -86,7 +86,7 @@ class DossierDocumentsView(PageMixin, TemplateView):
             rows=form_rows(user, dossier),
             scans=list(SignedScan.objects.filter(dossier=dossier).defer("content").select_related("uploaded_by")),
             scan_form=ScanForm(steps=steps) if steps else None,
-            step_labels={name: str(step.label) for name, step in gates.STEPS.items()},
+            step_labels={name: str(step.label) for name, step in steps.STEPS.items()},
             default_signer=default_signer(user),
             signer_titles=SIGNER_TITLES,
             upload_limit_mb=f"{services.upload_limit() / 1_000_000:g}".replace(".", ","),
@@ -104,7 +104,7 @@ class IssueView(PageMixin, View):
             raise Http404
         if not may_issue(request.user, dossier, form_def):
             raise PermissionDenied(_("Only the roles of the step “%(step)s” issue %(form)s.") % {
-                "step": gates.STEPS[form_def.step].label, "form": form_def.code})
+                "step": steps.STEPS[form_def.step].label, "form": form_def.code})
         form = IssueForm(request.POST)
         form.is_valid()
         data = form.cleaned_data
@@ -114,7 +114,7 @@ class IssueView(PageMixin, View):
             doc = services.document_issue(dossier=dossier, form=form_def, actor=request.user,
                                           subject=data.get("subject") or "", options=options,
                                           reason=data.get("reason") or "")
-        except services.RuleViolation as exc:
+        except services.Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, str(reason))
         else:
@@ -133,10 +133,10 @@ class DraftView(PageMixin, View):
             raise Http404
         if not may_issue(request.user, dossier, form_def):
             raise PermissionDenied(_("Only the roles of the step “%(step)s” print this draft.") % {
-                "step": gates.STEPS[form_def.step].label})
+                "step": steps.STEPS[form_def.step].label})
         try:
             pdf = services.document_draft(dossier=dossier, form=form_def)
-        except services.RuleViolation as exc:
+        except services.Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, str(reason))
             return HttpResponseRedirect(reverse("documents:dossier", args=[dossier.pk]))
@@ -179,7 +179,7 @@ class ScanUploadView(PageMixin, View):
         try:
             services.scan_upload(dossier=dossier, step=form.cleaned_data["step"], upload=form.cleaned_data["file"],
                                  actor=request.user, note=form.cleaned_data["note"])
-        except services.RuleViolation as exc:
+        except services.Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, str(reason))
         else:
@@ -228,7 +228,7 @@ class BatchIndexView(PageMixin, TemplateView):
         dossiers = list(visible_dossiers(request.user).filter(pk__in=ids).order_by("pk"))
         try:
             job = services.bundle_job_start(actor=request.user, dossiers=dossiers)
-        except services.RuleViolation as exc:
+        except services.Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, str(reason))
             return HttpResponseRedirect(reverse("documents:index"))

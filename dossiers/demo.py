@@ -1130,7 +1130,9 @@ def claim_demo_tasks(users: dict | None = None) -> dict[str, int]:
     """Claim open tasks for the demo logins; a login that already holds open tasks is left alone,
     so running it again changes nothing. Returns how many each login claimed."""
     from workflows.selectors import tasks_inbox, tasks_queue  # noqa: PLC0415 - workflows imports dossiers
-    from workflows.services import TaskRefused, task_claim  # noqa: PLC0415
+    from workflows.services import task_claim  # noqa: PLC0415
+
+    from .refusals import Refusal
 
     User = get_user_model()
     claimed: dict[str, int] = {}
@@ -1142,7 +1144,7 @@ def claim_demo_tasks(users: dict | None = None) -> dict[str, int]:
         for task in _varied(list(tasks_queue(user=user)[:200]))[:wanted]:
             try:
                 task_claim(task=task, user=user)
-            except TaskRefused:
+            except Refusal:
                 continue
             claimed[username] += 1
     return claimed

@@ -38,3 +38,11 @@ def fold(text: str) -> str:
     """"Nguyễn Thị Hoa" → "nguyen thi hoa": what people type on a keyboard without Telex."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().split())
+
+
+def vn_name(user) -> str:
+    """A user's name in Vietnamese order, family name first: "Trần Văn Hùng" (last_name first_name)."""
+    if user is None:
+        return ""
+    parts = (user.last_name.strip(), user.first_name.strip())
+    return " ".join(part for part in parts if part) or user.get_username()

@@ -1,8 +1,9 @@
 """What each step of the admission process requires, read from the dossier's stored evidence.
 
-`check(step, dossier, on)` answers "may this step be taken on this date, and if not, why not",
-for the services (which refuse) and for the dossier page (which explains). Each gate combines the
-conditions of `dossiers.rules`; the completeness lists follow shared/domain.md §5.4.
+Each gate answers "may this step be taken on this date, and if not, why not" as a `Verdict`, for
+the services (which refuse) and for the dossier page (which explains), through the step registry
+(`dossiers.steps`). Each gate combines the conditions of `dossiers.rules`; the completeness lists
+follow shared/domain.md §5.4. The evidence readers below work on prefetched relations.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import rules
 from .formatting import vn_date
@@ -39,17 +39,6 @@ class Verdict:
     @property
     def allowed(self) -> bool:
         return not self.reasons
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    states: tuple[str, ...]
-    check: Callable[[Dossier, dt.date], Verdict]
-    changes_state: bool = False
-    # Shown only when it applies to this dossier (e.g. 7-KNĐ only under a sub-committee).
-    applies: Callable[[Dossier], bool] = lambda d: True
 
 
 # --- Reading the evidence (works on prefetched relations without further queries) -----------
@@ -177,21 +166,21 @@ def _collect(*items: str | None | list[str]) -> list[str]:
 # --- The gates --------------------------------------------------------------------------------
 
 
-def _always(d: Dossier, on: dt.date) -> Verdict:
+def always(d: Dossier, on: dt.date) -> Verdict:
     return Verdict()
 
 
-def _enroll_training(d: Dossier, on: dt.date) -> Verdict:
+def enroll_training(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(_collect(candidate_readmission(d, on)))
 
 
-def _complete_training(d: Dossier, on: dt.date) -> Verdict:
+def complete_training(d: Dossier, on: dt.date) -> Verdict:
     if certificate(d, CertificateKind.AWARENESS) is None:
         return Verdict([_("The Party awareness class attended by the candidate has not been recorded.")])
     return Verdict()
 
 
-def _certify_history(d: Dossier, on: dt.date) -> Verdict:
+def certify_history(d: Dossier, on: dt.date) -> Verdict:
     """HD 01-HD/TW 3.4: the grassroots committee certifies the 2-KNĐ only after concluding verification."""
     reasons = []
     if d.history_received_on is None:
@@ -202,7 +191,7 @@ def _certify_history(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _submit_for_vote(d: Dossier, on: dt.date) -> Verdict:
+def submit_for_vote(d: Dossier, on: dt.date) -> Verdict:
     """shared/domain.md §5.4: the dossier is complete before the branch considers it."""
     cert = certificate(d, CertificateKind.AWARENESS)
     c = d.candidate
@@ -244,17 +233,17 @@ def branch_vote_reasons(d: Dossier, on: dt.date) -> list[str]:
     )
 
 
-def _branch_vote(d: Dossier, on: dt.date) -> Verdict:
+def branch_vote(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(branch_vote_reasons(d, on))
 
 
-def _sub_committee_admission(d: Dossier, on: dt.date) -> Verdict:
+def sub_committee_admission(d: Dossier, on: dt.date) -> Verdict:
     if acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
         return Verdict([_("The sub-committee has already submitted an appraisal report (7-KNĐ).")])
     return Verdict()
 
 
-def _grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
+def grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_ADMISSION):
         reasons.append(_("No cell resolution proposing admission (6-KNĐ) yet."))
@@ -265,7 +254,7 @@ def _grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
+def decide_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if has_grassroots_committee(d) and not acts(d, ActKind.GRASSROOTS_ADMISSION):
         reasons.append(_("No grassroots committee resolution proposing admission (8-KNĐ) yet."))
@@ -291,7 +280,7 @@ def _decide_admission(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons, warnings)
 
 
-def _hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
+def hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
     decision = next((a for a in acts(d, ActKind.ADMISSION_DECISION) if a.approved), None)
     if decision is None:
         return Verdict([_("No admission decision (9-KNĐ) from the competent authority yet.")])
@@ -301,7 +290,7 @@ def _hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(_collect(refusal))
 
 
-def _provincial_approval(d: Dossier, on: dt.date) -> Verdict:
+def provincial_approval(d: Dossier, on: dt.date) -> Verdict:
     if not d.over_sixty_case:
         return Verdict([_("The dossier is not an over-60 case.")])
     return Verdict()
@@ -315,7 +304,7 @@ def _probation_over(what: str) -> Callable[[Dossier, dt.date], list[str]]:
     return reasons
 
 
-def _self_review(d: Dossier, on: dt.date) -> Verdict:
+def self_review(d: Dossier, on: dt.date) -> Verdict:
     """HD 01-HD/TW 4.2: the self-review (10-KNĐ) is written after the 12 months of probation."""
     return Verdict(_probation_over(_("Writing the self-review (10-KNĐ)"))(d, on))
 
@@ -333,7 +322,7 @@ def recognition_dossier_reasons(d: Dossier) -> list[str]:
     )
 
 
-def _branch_recognition(d: Dossier, on: dt.date) -> Verdict:
+def branch_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = _probation_over(_("Branch vote on recognition as official member"))(d, on)
     reasons += recognition_dossier_reasons(d)
     if acts(d, ActKind.BRANCH_RECOGNITION):
@@ -344,7 +333,7 @@ def _branch_recognition(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
+def sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
         reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
@@ -353,7 +342,7 @@ def _sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
+def grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
     branch = last_act(d, ActKind.BRANCH_RECOGNITION)
     reasons = _collect(_not_before(on, branch.date if branch else None,
                                    _("the cell resolution proposing recognition (13-KNĐ)")))
@@ -367,7 +356,7 @@ def _grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _recognize(d: Dossier, on: dt.date) -> Verdict:
+def recognize(d: Dossier, on: dt.date) -> Verdict:
     reasons = _probation_over(_("Decision recognising official membership"))(d, on)
     proposal = last_act(d, ActKind.GRASSROOTS_RECOGNITION) or last_act(d, ActKind.BRANCH_RECOGNITION)
     reasons += _collect(_not_before(on, proposal.date if proposal else None, _("the resolution proposing recognition")))
@@ -380,7 +369,7 @@ def _recognize(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(reasons)
 
 
-def _remove(d: Dossier, on: dt.date) -> Verdict:
+def remove(d: Dossier, on: dt.date) -> Verdict:
     if not removal_proposed(d) and not d.escalated_on:
         return Verdict([_(
             "No removal proposal: the cell must vote with at least 2/3 of official members against recognition, or "
@@ -389,83 +378,14 @@ def _remove(d: Dossier, on: dt.date) -> Verdict:
     return Verdict()
 
 
-OPEN = (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.HIGHER_APPROVAL)
+def introducers_complete(d: Dossier) -> bool:
+    """Two introducers, or a union resolution plus one (Charter Art. 4 §1); the 12 months and the
+    official status are checked again on the vote date."""
+    needed = rules.introducers_needed(has_union_resolution=has_union_resolution(d))
+    return len(active_introducers(d)) >= needed
 
 
-STEPS: dict[str, Step] = {
-    s.name: s
-    for s in [
-        Step("enroll_training", gettext_lazy("Enrol in the Party awareness class"), (State.SPOTTED,),
-             _enroll_training, changes_state=True),
-        Step("complete_training", gettext_lazy("Record the class result and certificate"), (State.TRAINING,),
-             _complete_training, changes_state=True),
-        Step("assign_mentor", gettext_lazy("Assign a mentor"), (*OPEN, State.PROBATION), _always),
-        Step("assign_introducer", gettext_lazy("Assign an introducer (3-KNĐ)"),
-             (State.TRAINING, State.MENTORING), _always),
-        Step("record_union_resolution",
-             gettext_lazy("Record the Youth Union / Trade Union introduction resolution (4-KNĐ, 4A-KNĐ)"),
-             (State.TRAINING, State.MENTORING), _always),
-        Step("record_application", gettext_lazy("Receive the application to join the Party (1-KNĐ)"), (State.MENTORING,), _always),
-        Step("record_personal_history", gettext_lazy("Receive the candidate's personal history (2-KNĐ)"),
-             (State.MENTORING,), _always),
-        Step("start_verification", gettext_lazy("Verify the background"), (State.MENTORING,), _always),
-        Step("conclude_verification", gettext_lazy("Conclude the background verification"), (State.MENTORING,), _always),
-        Step("certify_personal_history", gettext_lazy("Grassroots committee certifies the personal history"), (State.MENTORING,),
-             _certify_history),
-        Step("record_opinions", gettext_lazy("Summarise opinions (5-KNĐ, 12-KNĐ)"),
-             (State.MENTORING, State.PROBATION), _always),
-        Step("record_progress_report", gettext_lazy("Mentor's periodic review"),
-             (State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.PROBATION), _always),
-        Step("submit_for_vote", gettext_lazy("Submit to the branch vote"), (State.MENTORING,), _submit_for_vote,
-             changes_state=True),
-        Step("record_branch_vote", gettext_lazy("Cell meets and votes to propose admission (6-KNĐ)"),
-             (State.BRANCH_VOTE,), _branch_vote, changes_state=True),
-        Step("attach_provincial_approval", gettext_lazy("Attach the provincial standing committee's written consent (over 60)"),
-             (State.BRANCH_VOTE, State.HIGHER_APPROVAL), _provincial_approval,
-             applies=lambda d: d.over_sixty_case),
-        Step("record_sub_committee_admission", gettext_lazy("Sub-committee appraisal report (7-KNĐ)"),
-             (State.HIGHER_APPROVAL,), _sub_committee_admission, applies=under_sub_committee),
-        Step("record_grassroots_admission", gettext_lazy("Grassroots committee votes to propose admission (8-KNĐ)"),
-             (State.HIGHER_APPROVAL,), _grassroots_admission, changes_state=True, applies=has_grassroots_committee),
-        Step("decide_admission", gettext_lazy("Admission decision (9-KNĐ)"), (State.HIGHER_APPROVAL,), _decide_admission,
-             changes_state=True),
-        Step("hold_ceremony", gettext_lazy("Hold the admission ceremony"), (State.HIGHER_APPROVAL,), _hold_ceremony,
-             changes_state=True),
-        Step("record_new_member_certificate", gettext_lazy("Record the new-member class"), (State.PROBATION,),
-             _always),
-        Step("record_self_review", gettext_lazy("Probationary member's self-review (10-KNĐ)"), (State.PROBATION,),
-             _self_review),
-        Step("record_recognition_vote", gettext_lazy("Cell votes on official recognition (13-KNĐ)"),
-             (State.PROBATION,), _branch_recognition),
-        Step("record_sub_committee_recognition", gettext_lazy("Sub-committee appraisal report (14-KNĐ)"),
-             (State.PROBATION,), _sub_committee_recognition, applies=under_sub_committee),
-        Step("record_grassroots_recognition", gettext_lazy("Grassroots committee proposes official recognition (15-KNĐ)"),
-             (State.PROBATION,), _grassroots_recognition, applies=has_grassroots_committee),
-        Step("recognize", gettext_lazy("Decision recognising official membership (16-KNĐ)"), (State.PROBATION,),
-             _recognize, changes_state=True),
-        Step("remove", gettext_lazy("Decision to remove from the probationary members list"), (State.PROBATION,), _remove,
-             changes_state=True),
-        Step("reject", gettext_lazy("Do not admit (close the dossier)"), OPEN, _always, changes_state=True),
-        Step("withdraw", gettext_lazy("Withdraw the dossier"), OPEN, _always, changes_state=True),
-    ]
-}
-
-
-def check(step: str, dossier: Dossier, on: dt.date) -> Verdict:
-    """Whether `step` may be taken on `dossier` on date `on`, and the reasons if not."""
-    s = STEPS[step]
-    if not s.applies(dossier):
-        return Verdict([_("This step does not apply to this dossier.")])
-    if dossier.state not in s.states:
-        return Verdict([_("Not possible in state “%(state)s”.") % {
-            "state": dossier.get_state_display()}])
-    return s.check(dossier, on)
-
-
-def next_steps(dossier: Dossier, on: dt.date) -> list[tuple[Step, Verdict]]:
-    """Every step of the current state with its verdict: the dossier page's next-step panel."""
-    return [
-        (s, s.check(dossier, on))
-        for s in STEPS.values()
-        if dossier.state in s.states and s.applies(dossier)
-    ]
+def opinion_stage(d: Dossier) -> str:
+    """5-KNĐ before admission, 12-KNĐ from the ceremony on."""
+    return OpinionStage.PROBATION if d.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED) \
+        else OpinionStage.ADMISSION

@@ -3,13 +3,14 @@
 Each one, in a single transaction: locks the dossier row, refuses if another user changed its
 state since the caller read it, asks `dossiers.gates` whether the step is allowed on that date,
 writes the evidence (`full_clean()` first), moves the state machine if the step does, and appends
-one `DossierHistory` row (who, when, from → to, note, evidence). A refusal raises `RuleViolation`
+one `DossierHistory` row (who, when, from → to, note, evidence). A refusal raises `Refusal`
 with the reasons in Vietnamese and leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import gates, rules
+from . import gates, rules, steps
 from .models import (
     OPEN_STATES,
     ActKind,
@@ -48,16 +49,8 @@ from .models import (
     Vote,
     VotePurpose,
 )
+from .refusals import Refusal, refusal_from
 from .signals import dossier_changed
-
-
-class RuleViolation(Exception):
-    """The step is not allowed; `reasons` says why, one sentence each, in Vietnamese."""
-
-    def __init__(self, reasons: list[str] | str):
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        super().__init__("; ".join(str(r) for r in self.reasons))
-
 
 # --- The machinery every service shares -------------------------------------------------------
 
@@ -70,18 +63,30 @@ def _lock(dossier: Dossier) -> Dossier:
         pk=dossier.pk
     )
     if locked.state != dossier.state:
-        raise RuleViolation(_(
+        raise Refusal(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
         ) % {"state": locked.get_state_display()})
     return locked
 
 
-def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> gates.Verdict:
-    verdict = gates.check(step, dossier, on)
+@dataclass(frozen=True)
+class Taking:
+    """A step being taken: which, on which locked dossier, from which state, and what its gate said."""
+
+    step: str
+    dossier: Dossier
+    from_state: str
+    verdict: gates.Verdict
+
+
+def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> Taking:
+    """The step's gate (`dossiers.steps`) on date `on`, plus the service's own checks: refused
+    with every reason at once, or the step may go on."""
+    verdict = steps.check(step, dossier, on)
     reasons = verdict.reasons + [r for r in extra if r]
     if reasons:
-        raise RuleViolation(reasons)
-    return verdict
+        raise Refusal(reasons)
+    return Taking(step=step, dossier=dossier, from_state=dossier.state, verdict=verdict)
 
 
 def _save(obj: models.Model) -> models.Model:
@@ -89,20 +94,9 @@ def _save(obj: models.Model) -> models.Model:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise RuleViolation(_validation_messages(exc)) from exc
+        raise refusal_from(exc) from exc
     obj.save()
     return obj
-
-
-def _validation_messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        out = []
-        for field_name, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    out.append(message if field_name == "__all__" else f"{field_name}: {message}")
-        return out
-    return list(exc.messages)
 
 
 def _not_future(day: dt.date, what: str) -> str | None:
@@ -119,7 +113,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _record(
+def _record(taking: Taking, actor, note: str = "", *, on: dt.date | None = None, **evidence: Any) -> DossierHistory:
+    """The history row of a step taken (see `_history`)."""
+    return _history(taking.dossier, actor, taking.step, taking.from_state, note, on=on, **evidence)
+
+
+def _history(
     dossier: Dossier, actor, action: str, from_state: str, note: str = "", *, on: dt.date | None = None,
     **evidence: Any,
 ) -> DossierHistory:
@@ -139,7 +138,7 @@ def _transition(dossier: Dossier, name: str) -> None:
         getattr(dossier, name)()
         dossier.save()
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
-        raise RuleViolation(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
+        raise Refusal(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
 
 
 def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeting_mode: str, eligible: int,
@@ -148,7 +147,7 @@ def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeti
         eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against, abstain=abstain
     )
     if refusal:
-        raise RuleViolation(refusal)
+        raise Refusal(refusal)
     vote = Vote(
         dossier=dossier, purpose=purpose, meeting_date=meeting_date, meeting_mode=meeting_mode,
         eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
@@ -193,10 +192,10 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
                 if candidate.leave_reason in rules.NEVER_READMIT:
                     reasons.append(refusal)
         if reasons:
-            raise RuleViolation(reasons)
+            raise Refusal(reasons)
         dossier = _save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
                                 created_by=actor, notes=note))
-        _record(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
+        _history(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
     return dossier
 
 
@@ -207,17 +206,17 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
     with transaction.atomic():
         d = _lock(dossier)
         if not d.is_open:
-            raise RuleViolation(_("The dossier is closed and cannot be edited."))
+            raise Refusal(_("The dossier is closed and cannot be edited."))
         changed = {}
         for name, value in fields.items():
             if name not in allowed:
-                raise RuleViolation(_("Field “%(name)s” cannot be edited here.") % {"name": name})
+                raise Refusal(_("Field “%(name)s” cannot be edited here.") % {"name": name})
             if getattr(d, name) != value:
                 changed[name] = value
                 setattr(d, name, value)
         if changed:
             _save(d)
-            _record(d, actor, "update_details", d.state, note, **changed)
+            _history(d, actor, "update_details", d.state, note, **changed)
     return d
 
 
@@ -228,12 +227,11 @@ def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organis
                             start_date: dt.date, note: str = "") -> Dossier:
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
-        _require(d, "enroll_training", start_date)
+        t = _require(d, "enroll_training", start_date)
         cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
                                          organiser=organiser, start_date=start_date))
         _transition(d, "enroll_training")
-        _record(d, actor, "enroll_training", from_state, note, on=start_date, certificate=cert, class_name=class_name,
+        _record(t, actor, note, on=start_date, certificate=cert, class_name=class_name,
                 start_date=start_date)
     return d
 
@@ -243,17 +241,16 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
     """The class is passed and the CN-NTVĐ certificate held: the dossier work begins."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
-        _require(d, "complete_training", issued_on, _not_future(issued_on, _("Certificate issue date")))
+        t = _require(d, "complete_training", issued_on, _not_future(issued_on, _("Certificate issue date")))
         cert = gates.certificate(d, CertificateKind.AWARENESS)
         if issued_on < cert.start_date:
-            raise RuleViolation(_("The certificate issue date cannot be before the class start date."))
+            raise Refusal(_("The certificate issue date cannot be before the class start date."))
         if not number.strip():
-            raise RuleViolation(_("Enter the certificate number."))
+            raise Refusal(_("Enter the certificate number."))
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
         _save(cert)
         _transition(d, "complete_training")
-        _record(d, actor, "complete_training", from_state, note, on=issued_on, certificate=cert, number=number,
+        _record(t, actor, note, on=issued_on, certificate=cert, number=number,
                 issued_on=issued_on)
     return d
 
@@ -273,16 +270,16 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
     A new assignment ends the previous one."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "assign_mentor", assigned_on, _official_member_refusal(member, assigned_on),
+        t = _require(d, "assign_mentor", assigned_on, _official_member_refusal(member, assigned_on),
                  _not_future(assigned_on, _("Assignment date")))
         for current in gates.active_mentors(d):
             if current.member_id == member.pk:
-                raise RuleViolation(_("Comrade %(name)s is already assigned as mentor.") % {
+                raise Refusal(_("Comrade %(name)s is already assigned as mentor.") % {
                     "name": member.full_name})
             current.ended_on = assigned_on
             _save(current)
         mentor = _save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
-        _record(d, actor, "assign_mentor", d.state, note, on=assigned_on, mentor=mentor, member=member.full_name)
+        _record(t, actor, note, on=assigned_on, mentor=mentor, member=member.full_name)
     return d
 
 
@@ -302,10 +299,10 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
         if len(active) >= needed:
             reasons.append(_("There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
                 "n": needed})
-        _require(d, "assign_introducer", assigned_on, *reasons)
+        t = _require(d, "assign_introducer", assigned_on, *reasons)
         introducer = _save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
                                       assigned_on=assigned_on, override_reason=override_reason))
-        _record(d, actor, "assign_introducer", d.state, note, on=assigned_on, introducer=introducer, member=member.full_name,
+        _record(t, actor, note, on=assigned_on, introducer=introducer, member=member.full_name,
                 worked_together_since=worked_together_since, override_reason=override_reason)
     return d
 
@@ -315,15 +312,15 @@ def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, e
     """An introducer who transfers or is disciplined is replaced by the branch (domain.md §2.1)."""
     with transaction.atomic():
         d = _lock(dossier)
-        if d.state not in (State.TRAINING, State.MENTORING, State.BRANCH_VOTE):
-            raise RuleViolation(_("Introducers cannot be replaced in state “%(s)s”.") % {"s": d.get_state_display()})
+        reasons = []
         if introducer.dossier_id != d.pk or introducer.ended_on:
-            raise RuleViolation(_("This introducer is no longer on the dossier."))
+            reasons.append(_("This introducer is no longer on the dossier."))
         if not reason.strip():
-            raise RuleViolation(_("Give the reason for withdrawing the introduction."))
+            reasons.append(_("Give the reason for withdrawing the introduction."))
+        t = _require(d, "end_introducer", ended_on, *reasons)
         introducer.ended_on, introducer.end_reason = ended_on, reason
         _save(introducer)
-        _record(d, actor, "end_introducer", d.state, note, on=ended_on, introducer=introducer, reason=reason)
+        _record(t, actor, note, on=ended_on, introducer=introducer, reason=reason)
     return d
 
 
@@ -338,9 +335,9 @@ def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issue
             reasons.append(_("Invalid resolution type."))
         if gates.has_union_resolution(d):
             reasons.append(_("The dossier already has a Youth Union / Trade Union introduction resolution."))
-        _require(d, "record_union_resolution", date, *reasons)
+        t = _require(d, "record_union_resolution", date, *reasons)
         act = _act(d, kind, issuer=issuer, number=number, date=date, signer=signer)
-        _record(d, actor, "record_union_resolution", d.state, note, on=date, act=act, kind=kind, number=number)
+        _record(t, actor, note, on=date, act=act, kind=kind, number=number)
     return d
 
 
@@ -351,10 +348,10 @@ def _set_date(step: str, field_name: str, what: str):
     def service(*, dossier: Dossier, actor, on: dt.date, note: str = "") -> Dossier:
         with transaction.atomic():
             d = _lock(dossier)
-            _require(d, step, on, _not_future(on, what))
+            t = _require(d, step, on, _not_future(on, what))
             setattr(d, field_name, on)
             _save(d)
-            _record(d, actor, step, d.state, note, on=on, **{field_name: on})
+            _record(t, actor, note, on=on, **{field_name: on})
         return d
     service.__name__ = f"dossier_{step}"
     return service
@@ -378,10 +375,10 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
             reasons.append(_("This relative does not belong to the candidate of this dossier."))
         if any(v.relative_id == (relative.pk if relative else None) for v in d.verifications.all()):
             reasons.append(_("A verification already exists for this person."))
-        _require(d, "start_verification", sent_on, *reasons)
+        t = _require(d, "start_verification", sent_on, *reasons)
         v = _save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
                                sent_on=sent_on))
-        _record(d, actor, "start_verification", d.state, note, on=sent_on, verification=v,
+        _record(t, actor, note, on=sent_on, verification=v,
                 subject=relative.full_name if relative else d.candidate.full_name)
     return d
 
@@ -400,11 +397,11 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
             reasons.append(_("The conclusion date cannot be before the verification date."))
         if not conclusion.strip():
             reasons.append(_("Enter the conclusion."))
-        _require(d, "conclude_verification", concluded_on, *reasons)
+        t = _require(d, "conclude_verification", concluded_on, *reasons)
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
         _save(verification)
-        _record(d, actor, "conclude_verification", d.state, note, on=concluded_on, verification=verification, has_issue=has_issue)
+        _record(t, actor, note, on=concluded_on, verification=verification, has_issue=has_issue)
     return d
 
 
@@ -413,11 +410,11 @@ def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace
     """5-KNĐ before admission, 12-KNĐ during probation: the stage follows the dossier's state."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_opinions", date, _not_future(date, _("Summary date")))
+        t = _require(d, "record_opinions", date, _not_future(date, _("Summary date")))
         stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
         o = _save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
                                  residence_opinion=residence_opinion, favourable=favourable))
-        _record(d, actor, "record_opinions", d.state, note, on=date, opinions=o, stage=stage, favourable=favourable)
+        _record(t, actor, note, on=date, opinions=o, stage=stage, favourable=favourable)
     return d
 
 
@@ -434,12 +431,12 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
             reasons.append(_("Comrade %(name)s is not assigned to mentor this dossier.") % {"name": mentor.full_name})
         if final and d.state != State.PROBATION:
             reasons.append(_("The probationary member review (11-KNĐ) exists only during probation."))
-        _require(d, "record_progress_report", period_end, *reasons)
+        t = _require(d, "record_progress_report", period_end, *reasons)
         stage = (ProgressStage.FINAL if final else ProgressStage.PROBATION) if d.state == State.PROBATION \
             else ProgressStage.CANDIDATE
         r = _save(ProgressReport(dossier=d, mentor=mentor, stage=stage, period_start=period_start,
                                  period_end=period_end, content=content))
-        _record(d, actor, "record_progress_report", d.state, note, on=period_end, report=r, stage=stage)
+        _record(t, actor, note, on=period_end, report=r, stage=stage)
     return d
 
 
@@ -451,10 +448,9 @@ def dossier_submit_for_vote(*, dossier: Dossier, actor, on: dt.date | None = Non
     on = on or timezone.localdate()
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
-        verdict = _require(d, "submit_for_vote", on, _not_future(on, _("Submission date")))
+        t = _require(d, "submit_for_vote", on, _not_future(on, _("Submission date")))
         _transition(d, "submit_for_vote")
-        _record(d, actor, "submit_for_vote", from_state, note, on=on, warnings=verdict.warnings or None)
+        _record(t, actor, note, on=on, warnings=t.verdict.warnings or None)
     return d
 
 
@@ -466,23 +462,22 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
     passes (6-KNĐ) and goes up; anything less ends this attempt as rejected."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
-        _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
+        t = _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_ADMISSION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
                      abstain=abstain)
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Enter who signed the resolution (cell secretary)."))
+                raise Refusal(_("Enter who signed the resolution (cell secretary)."))
             act = _act(d, ActKind.BRANCH_ADMISSION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             _transition(d, "pass_branch_vote")
-            _record(d, actor, "record_branch_vote", from_state, note, on=meeting_date, vote=vote, act=act, passed=True)
+            _record(t, actor, note, on=meeting_date, vote=vote, act=act, passed=True)
         else:
             reason = rules.vote_refusal(votes_for=votes_for, eligible=eligible, body=_("Cell vote"))
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "record_branch_vote", from_state, note or reason, on=meeting_date, vote=vote, passed=False)
+            _record(t, actor, note or reason, on=meeting_date, vote=vote, passed=False)
     return d
 
 
@@ -494,10 +489,10 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
         reasons = [_not_future(date, _("Document date"))]
         if not reference.strip():
             reasons.append(_("Enter the number and reference of the written consent."))
-        _require(d, "attach_provincial_approval", date, *reasons)
+        t = _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
         _save(d)
-        _record(d, actor, "attach_provincial_approval", d.state, note, on=date, reference=reference, date=date)
+        _record(t, actor, note, on=date, reference=reference, date=date)
     return d
 
 
@@ -511,9 +506,9 @@ def _sub_committee_report(step: str, kind: str):
             reasons = [_not_future(date, _("Report date"))]
             if not gates.under_sub_committee(d):
                 reasons.append(_("The cell is not under a sub-committee."))
-            _require(d, step, date, *reasons)
+            t = _require(d, step, date, *reasons)
             act = _act(d, kind, issuer=d.cell.parent.name, number=number, date=date, signer=signer)
-            _record(d, actor, step, d.state, note, on=date, act=act, number=number)
+            _record(t, actor, note, on=date, act=act, number=number)
         return d
     service.__name__ = f"dossier_{step}"
     return service
@@ -532,7 +527,7 @@ def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | Non
         return eligible
     grassroots = dossier.cell.grassroots()
     if grassroots is None or not grassroots.committee_members:
-        raise RuleViolation(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
+        raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
     return grassroots.committee_members
 
 
@@ -544,28 +539,27 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
     the attempt as rejected."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
         branch = gates.last_act(d, ActKind.BRANCH_ADMISSION)
         reasons = [_not_future(meeting_date, _("Committee meeting date"))]
         if branch and meeting_date < branch.date:
             reasons.append(_("The committee cannot meet before the date of the cell resolution (%(d)s).") % {
                 "d": rules.vn_date(branch.date)})
-        _require(d, "record_grassroots_admission", meeting_date, *reasons)
+        t = _require(d, "record_grassroots_admission", meeting_date, *reasons)
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_ADMISSION, meeting_date=meeting_date, meeting_mode="in_person",
                      eligible=base, present=present, votes_for=votes_for, votes_against=votes_against,
                      abstain=abstain)
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Enter who signed the resolution."))
+                raise Refusal(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_ADMISSION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
-            _record(d, actor, "record_grassroots_admission", from_state, note, on=meeting_date, vote=vote, act=act, passed=True)
+            _record(t, actor, note, on=meeting_date, vote=vote, act=act, passed=True)
         else:
             reason = rules.vote_refusal(votes_for=votes_for, eligible=base, body=_("Grassroots committee vote"))
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "record_grassroots_admission", from_state, note or reason, on=meeting_date, vote=vote, passed=False)
+            _record(t, actor, note or reason, on=meeting_date, vote=vote, passed=False)
     return d
 
 
@@ -575,7 +569,6 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
     (QĐ 232 4.3.1). A refusal ends this attempt."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
         reasons = [_not_future(date, _("Decision date"))]
         grassroots = gates.last_act(d, ActKind.GRASSROOTS_ADMISSION)
         if grassroots and date < grassroots.date:
@@ -584,16 +577,16 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
             reasons.append(_("If admission is refused, state the reason so the cell can be informed."))
         if approved and not number.strip():
             reasons.append(_("Enter the admission decision number."))
-        verdict = _require(d, "decide_admission", date, *reasons)
+        t = _require(d, "decide_admission", date, *reasons)
         act = _act(d, ActKind.ADMISSION_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    approved=approved, reason=reason)
         if approved:
-            _record(d, actor, "decide_admission", from_state, note, on=date, act=act, approved=True,
-                    warnings=verdict.warnings or None)
+            _record(t, actor, note, on=date, act=act, approved=True,
+                    warnings=t.verdict.warnings or None)
         else:
             d.closing_reason = reason
             _transition(d, "reject")
-            _record(d, actor, "decide_admission", from_state, note or reason, on=date, act=act, approved=False)
+            _record(t, actor, note or reason, on=date, act=act, approved=False)
     return d
 
 
@@ -603,8 +596,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
     probationary member of the cell; the three dates of domain.md §4 are fixed here."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
-        _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
+        t = _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
         decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
         _save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
         c = d.candidate
@@ -616,7 +608,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         d.ceremony_date = date
         d.official_date = rules.official_date(date)
         _transition(d, "admit")
-        _record(d, actor, "hold_ceremony", from_state, note, on=date, ceremony_date=date, decision_date=decision.date,
+        _record(t, actor, note, on=date, ceremony_date=date, decision_date=decision.date,
                 official_date=d.official_date, member=member)
     return d
 
@@ -632,11 +624,11 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
         reasons = [_not_future(issued_on, _("Certificate issue date"))]
         if issued_on < start_date:
             reasons.append(_("The certificate issue date cannot be before the start of the class."))
-        _require(d, "record_new_member_certificate", issued_on, *reasons)
+        t = _require(d, "record_new_member_certificate", issued_on, *reasons)
         cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
                                          organiser=organiser, start_date=start_date, number=number,
                                          issued_on=issued_on))
-        _record(d, actor, "record_new_member_certificate", d.state, note, on=issued_on, certificate=cert, number=number)
+        _record(t, actor, note, on=issued_on, certificate=cert, number=number)
     return d
 
 
@@ -644,9 +636,9 @@ def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, streng
                                note: str = "") -> Dossier:
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
+        t = _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
         r = _save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
-        _record(d, actor, "record_self_review", d.state, note, on=date, self_review=r, date=date)
+        _record(t, actor, note, on=date, self_review=r, date=date)
     return d
 
 
@@ -659,7 +651,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
     the case goes to the higher committee (QĐ 232 4.2c)."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
+        t = _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_RECOGNITION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
                      abstain=abstain)
@@ -667,7 +659,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
         act = None
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Enter who signed the resolution (cell secretary)."))
+                raise Refusal(_("Enter who signed the resolution (cell secretary)."))
             act = _act(d, ActKind.BRANCH_RECOGNITION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             outcome = "recognise"
@@ -679,7 +671,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
                 d.escalated_on = meeting_date
                 _save(d)
                 outcome = "escalated"
-        _record(d, actor, "record_recognition_vote", d.state, note, on=meeting_date, vote=vote, act=act, outcome=outcome)
+        _record(t, actor, note, on=meeting_date, vote=vote, act=act, outcome=outcome)
     return d
 
 
@@ -690,7 +682,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
     """The grassroots committee's recognition resolution (15-KNĐ), ≥ 2/3 of its members."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require(d, "record_grassroots_recognition", meeting_date,
+        t = _require(d, "record_grassroots_recognition", meeting_date,
                  _not_future(meeting_date, _("Committee meeting date")))
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_RECOGNITION, meeting_date=meeting_date,
@@ -699,10 +691,10 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
         act = None
         if vote.passed:
             if not signer.strip():
-                raise RuleViolation(_("Enter who signed the resolution."))
+                raise Refusal(_("Enter who signed the resolution."))
             act = _act(d, ActKind.GRASSROOTS_RECOGNITION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
-        _record(d, actor, "record_grassroots_recognition", d.state, note, on=meeting_date, vote=vote, act=act, passed=vote.passed)
+        _record(t, actor, note, on=meeting_date, vote=vote, act=act, passed=vote.passed)
     return d
 
 
@@ -712,11 +704,10 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
     (QĐ 232 4.2b); the member's party age counts from the admission decision."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
         reasons = [_not_future(date, _("Decision date"))]
         if not number.strip():
             reasons.append(_("Enter the recognition decision number."))
-        _require(d, "recognize", date, *reasons)
+        t = _require(d, "recognize", date, *reasons)
         act = _act(d, ActKind.RECOGNITION_DECISION, issuer=issuer, number=number, date=date, signer=signer)
         d.official_date = rules.official_date(d.ceremony_date)
         member = d.member
@@ -725,7 +716,7 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
         Organization.objects.filter(pk=d.cell_id).update(
             probationary_members=F("probationary_members") - 1, official_members=F("official_members") + 1)
         _transition(d, "recognize")
-        _record(d, actor, "recognize", from_state, note, on=date, act=act, official_date=d.official_date)
+        _record(t, actor, note, on=date, act=act, official_date=d.official_date)
     return d
 
 
@@ -735,11 +726,10 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
     escalation (Charter Art. 5; QĐ 232 4.2c)."""
     with transaction.atomic():
         d = _lock(dossier)
-        from_state = d.state
         reasons = [_not_future(date, _("Decision date"))]
         if not reason.strip():
             reasons.append(_("State the reason for removal."))
-        _require(d, "remove", date, *reasons)
+        t = _require(d, "remove", date, *reasons)
         act = _act(d, ActKind.REMOVAL_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    reason=reason)
         member = d.member
@@ -748,7 +738,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") - 1)
         d.closing_reason = reason
         _transition(d, "remove")
-        _record(d, actor, "remove", from_state, note or reason, on=date, act=act)
+        _record(t, actor, note or reason, on=date, act=act)
     return d
 
 
@@ -760,12 +750,11 @@ def _end(step: str, transition_name: str):
         on = on or timezone.localdate()
         with transaction.atomic():
             d = _lock(dossier)
-            from_state = d.state
-            _require(d, step, on, _not_future(on, _("Date")),
+            t = _require(d, step, on, _not_future(on, _("Date")),
                      None if reason.strip() else _("State the reason."))
             d.closing_reason = reason
             _transition(d, transition_name)
-            _record(d, actor, step, from_state, note or reason, on=on, reason=reason)
+            _record(t, actor, note or reason, on=on, reason=reason)
         return d
     service.__name__ = f"dossier_{step}"
     return service

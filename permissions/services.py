@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from dossiers.models import Dossier, Introducer, Mentor, Organization
+from dossiers.refusals import Refusal, refusal_from
 
 from . import roles
 from .models import (
@@ -24,14 +25,6 @@ from .models import (
 from .scoping import forget_scope, organizations_with
 
 User = get_user_model()
-
-
-class RoleRefused(Exception):
-    """The change was refused; `reasons` say why, in the user's language. Nothing was written."""
-
-    def __init__(self, *reasons: str):
-        super().__init__(*reasons)
-        self.reasons = list(reasons)
 
 
 # --- Who may manage roles ---------------------------------------------------------------------
@@ -49,9 +42,9 @@ def _check_actor(actor, role: str, organization: Organization) -> None:
     if actor is None:  # the system itself: migrations, the demo data
         return
     if not may_manage_roles(actor, organization):
-        raise RoleRefused(_("You may only manage roles in the organisations under your own responsibility."))
+        raise Refusal(_("You may only manage roles in the organisations under your own responsibility."))
     if role == Role.ADMIN and not actor.is_superuser:
-        raise RoleRefused(_("Only a system administrator may grant or revoke the administrator role."))
+        raise Refusal(_("Only a system administrator may grant or revoke the administrator role."))
 
 
 # --- Guardian permissions follow the roles ----------------------------------------------------
@@ -75,24 +68,24 @@ def _sync_organization_perms(user, organization: Organization) -> None:
 def role_grant(*, user, role: str, organization: Organization, actor, note: str = "") -> RoleAssignment:
     """Give a user a role for an organisation (and so for its subtree, by `permissions.scoping`)."""
     if role not in Role.values:
-        raise RoleRefused(_("Unknown role."))
+        raise Refusal(_("Unknown role."))
     if role == Role.MENTOR and actor is not None:  # the demo lists its mentor among the logins
-        raise RoleRefused(_("A mentor is assigned on the dossier (step “Assign a mentor”), not here."))
+        raise Refusal(_("A mentor is assigned on the dossier (step “Assign a mentor”), not here."))
     _check_actor(actor, role, organization)
     if not user.is_active:
-        raise RoleRefused(_("This account is disabled."))
+        raise Refusal(_("This account is disabled."))
     with transaction.atomic():
         # Lock the user's row: two officers granting at once do not both pass the duplicate check.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if RoleAssignment.objects.filter(user=user, role=role, organization=organization,
                                          revoked_at__isnull=True).exists():
-            raise RoleRefused(_("%(user)s already holds this role in %(org)s.") % {
+            raise Refusal(_("%(user)s already holds this role in %(org)s.") % {
                 "user": user.get_full_name() or user.username, "org": organization.name})
         assignment = RoleAssignment(user=user, role=role, organization=organization, granted_by=actor)
         try:
             assignment.full_clean()
         except ValidationError as exc:
-            raise RoleRefused(*exc.messages) from None
+            raise refusal_from(exc) from None
         assignment.save()
         RoleChange.objects.create(actor=actor, action=RoleChange.Action.GRANT, assignment=assignment, user=user,
                                   role=role, organization=organization, note=note)
@@ -106,7 +99,7 @@ def role_revoke(*, assignment: RoleAssignment, actor, note: str = "") -> RoleAss
     with transaction.atomic():
         locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.revoked_at is not None:
-            raise RoleRefused(_("This role was already revoked."))
+            raise Refusal(_("This role was already revoked."))
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.save(update_fields=["revoked_at", "revoked_by"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from web.forms import DateInput, WebForm
+from ui.forms import DateInput, WebForm
 
 from .models import FIRST_YEAR, LAST_YEAR, QuotaKind
 from .periods import Period, PeriodKind

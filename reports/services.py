@@ -1,7 +1,7 @@
 """Setting quotas: the only way an `AdmissionQuota` is written.
 
 One transaction each: check who may, build the row, `full_clean()`, save; django-simple-history
-keeps every version with the user who made it. A refusal raises `RuleViolation` with the reasons
+keeps every version with the user who made it. A refusal raises `Refusal` with the reasons
 (English msgids, Vietnamese on screen) and leaves the database as it was.
 """
 
@@ -14,16 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dossiers.models import Organization
-from dossiers.services import RuleViolation
+from dossiers.refusals import Refusal, refusal_from
 
 from . import access
 from .models import AdmissionQuota, QuotaKind
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [message for errors in exc.message_dict.values() for message in errors]
-    return list(exc.messages)
 
 
 def quota_set(*, organization: Organization, year: int, actor, count: int | None = None,
@@ -33,11 +27,11 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
     (resolved by `reports.models.resolve_percentage`). Organisation board of the organisation or
     of one above it only (reference/003: the province allocates to its districts)."""
     if not access.quota_allowed(actor, organization):
-        raise RuleViolation(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."))
     if count is not None and percent is not None:
-        raise RuleViolation(_("Enter either a number of admissions or a percentage, not both."))
+        raise Refusal(_("Enter either a number of admissions or a percentage, not both."))
     if count is None and percent is None:
-        raise RuleViolation(_("Enter a number of admissions or a percentage of members."))
+        raise Refusal(_("Enter a number of admissions or a percentage of members."))
     with transaction.atomic():
         quota = (AdmissionQuota.objects.select_for_update().filter(organization=organization, year=year).first()
                  or AdmissionQuota(organization=organization, year=year))
@@ -51,7 +45,7 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
         try:
             quota.full_clean()
         except ValidationError as exc:
-            raise RuleViolation(_messages(exc)) from exc
+            raise refusal_from(exc) from exc
         quota.save()
     return quota
 
@@ -59,7 +53,7 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
 def quota_remove(*, quota: AdmissionQuota, actor) -> None:
     """Withdraw a quota (set by mistake); its versions stay in the history."""
     if not access.quota_allowed(actor, quota.organization):
-        raise RuleViolation(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."))
     with transaction.atomic():
         quota._history_user = actor
         quota.delete()

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from dossiers.models import Organization, OrgLevel
-from dossiers.services import RuleViolation
-from web.views import PageMixin
+from dossiers.refusals import Refusal
+from ui.pages import PageMixin
 
 from . import access, charts, exports, stats
 from .forms import PeriodForm, QuotaForm
@@ -210,7 +210,7 @@ class QuotaEditView(StatsPage):
                 quota = quota_set(organization=self.organization, year=self.year, actor=request.user,
                                   count=data["count"], percent=data["percent"],
                                   membership_base=data["membership_base"], note=data["note"])
-            except RuleViolation as refusal:
+            except Refusal as refusal:
                 for reason in refusal.reasons:
                     form.add_error(None, reason)
             else:

@@ -17,7 +17,7 @@ def test_a_stale_copy_of_the_dossier_cannot_act_after_someone_else_did(cell_a):
     mine, theirs = Dossier.objects.get(pk=d.pk), Dossier.objects.get(pk=d.pk)
     services.dossier_enroll_training(dossier=theirs, actor=UserFactory(), class_name="A", organiser="B",
                                      start_date=timezone.localdate())
-    with pytest.raises(services.RuleViolation) as exc:
+    with pytest.raises(services.Refusal) as exc:
         services.dossier_withdraw(dossier=mine, actor=UserFactory(), reason="Rút")
     assert "người khác" in exc.value.reasons[0]
     assert Dossier.objects.get(pk=d.pk).state == State.TRAINING
@@ -41,7 +41,7 @@ def test_two_secretaries_enrolling_at_once_on_postgresql_one_wins(cell_a):
             services.dossier_enroll_training(dossier=copy, actor=user, class_name="A", organiser="B",
                                              start_date=timezone.localdate())
             outcomes.append("won")
-        except services.RuleViolation as exc:
+        except services.Refusal as exc:
             outcomes.append(exc.reasons[0])
         finally:
             connection.close()

@@ -155,7 +155,7 @@ def test_the_handwritten_forms_are_drafts_marked_as_such_and_never_issued(recogn
     text = " ".join(pdf_text(services.document_draft(dossier=recognized, form=code)).split())
     assert "BẢN NHÁP" in text and PARTY_HEADING in text
     assert recognized.candidate.full_name.upper() in text
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.Refusal):
         services.document_issue(dossier=recognized, form=code, actor=secretary_a)
 
 
@@ -164,7 +164,7 @@ def test_missing_data_is_listed_before_generation_and_nothing_is_issued(cell_a, 
     Organization.objects.filter(pk=cell_a.pk).update(place_name="")
     d = Dossier.objects.select_related("cell").get(pk=d.pk)
     with translation.override("vi"):
-        with pytest.raises(services.RuleViolation) as exc:
+        with pytest.raises(services.Refusal) as exc:
             services.document_issue(dossier=d, form="6-KNĐ", actor=secretary_a)
         assert exc.value.reasons == [
             "Nghị quyết đề nghị kết nạp đảng viên (của chi bộ) chưa được ghi nhận trong hồ sơ."]
@@ -180,7 +180,7 @@ def test_missing_data_is_listed_before_generation_and_nothing_is_issued(cell_a, 
 def test_every_form_of_the_catalogue_has_a_template_and_a_step(recognized):
     from django.template.loader import get_template
 
-    from dossiers.gates import STEPS
+    from dossiers.steps import STEPS
 
     for form in FORMS:
         assert get_template(form.template)

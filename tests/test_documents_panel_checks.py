@@ -7,7 +7,7 @@ from documents import context, services
 from documents.catalogue import BY_CODE, FORMS
 from documents.panels import form_rows
 from dossiers.models import Dossier, State
-from dossiers.selectors import dossier_for_page
+from permissions.selectors import dossier_for_page
 
 from .factories import dossier_in_state
 

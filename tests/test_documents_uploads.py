@@ -46,7 +46,7 @@ def test_the_type_comes_from_the_content_not_the_name(dossier, secretary_a):
     ("bang.docx", b"PK\x03\x04 word document"),
 ])
 def test_other_files_are_refused_whatever_their_name_and_nothing_is_stored(dossier, secretary_a, name, content):
-    with translation.override("en"), pytest.raises(services.RuleViolation) as exc:
+    with translation.override("en"), pytest.raises(services.Refusal) as exc:
         services.scan_upload(dossier=dossier, step="record_branch_vote", upload=upload(name, content),
                              actor=secretary_a)
     assert "Only PDF, JPEG or PNG" in exc.value.reasons[0]
@@ -54,7 +54,7 @@ def test_other_files_are_refused_whatever_their_name_and_nothing_is_stored(dossi
 
 
 def test_a_damaged_file_with_the_right_magic_bytes_is_refused(dossier, secretary_a):
-    with translation.override("en"), pytest.raises(services.RuleViolation) as exc:
+    with translation.override("en"), pytest.raises(services.Refusal) as exc:
         services.scan_upload(dossier=dossier, step="record_branch_vote",
                              upload=upload("hong.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50), actor=secretary_a)
     assert "cannot be opened" in exc.value.reasons[0]
@@ -63,7 +63,7 @@ def test_a_damaged_file_with_the_right_magic_bytes_is_refused(dossier, secretary
 
 def test_the_size_limit_comes_from_the_settings(dossier, secretary_a, settings):
     settings.UPLOAD_MAX_BYTES = 1000
-    with translation.override("en"), pytest.raises(services.RuleViolation) as exc:
+    with translation.override("en"), pytest.raises(services.Refusal) as exc:
         services.scan_upload(dossier=dossier, step="record_branch_vote", upload=upload("to.png", scan_png(2000, 2000)),
                              actor=secretary_a)
     assert "the limit is 0,001 MB" in exc.value.reasons[0]
@@ -77,9 +77,9 @@ def test_the_default_limit_is_ten_megabytes(settings):
 
 
 def test_an_empty_file_and_an_unknown_step_are_refused(dossier, secretary_a):
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.Refusal):
         services.scan_upload(dossier=dossier, step="record_branch_vote", upload=upload("x.pdf", b""), actor=secretary_a)
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.Refusal):
         services.scan_upload(dossier=dossier, step="no_such_step", upload=upload("x.pdf", scan_pdf()),
                              actor=secretary_a)
     assert not SignedScan.objects.exists()

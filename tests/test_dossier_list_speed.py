@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dossiers.models import Dossier, DossierHistory, State
-from web.templatetags.vn import vn_name
+from ui.templatetags.vn import vn_name
 from web.templatetags.web_tags import select_field
 from web.views import DossierFilter, DossierListView
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from dossiers import gates, services
+from dossiers import services, steps
 from dossiers.formatting import vn_date
 from dossiers.models import Candidate, Dossier, DossierHistory, Relative, State
 from permissions.models import Role
+from ui.templatetags.vn import vn_name
 from web.forms import STEP_FORMS
-from web.templatetags.vn import vn_name
 
 from .factories import CandidateFactory, PartyMemberFactory, UserFactory, dossier_in_state, grant
 
@@ -247,7 +247,7 @@ def test_the_next_step_panel_offers_the_steps_the_rules_and_the_role_allow(clien
     panel = {item.name: item for item in response.context["panel"]}
     # The dossier is incomplete: submitting for the vote is refused, with the gate's reasons.
     assert not panel["submit_for_vote"].allowed
-    for reason in gates.check("submit_for_vote", d, TODAY()).reasons:
+    for reason in steps.check("submit_for_vote", d, TODAY()).reasons:
         assert escape(reason) in html
     assert reverse("dossiers:step", args=[d.pk, "submit_for_vote"]) not in html
     # Allowed steps for the secretary carry a link to their form.
@@ -266,7 +266,7 @@ def test_the_next_step_panel_offers_the_steps_the_rules_and_the_role_allow(clien
 
 
 def test_every_step_has_a_form_and_a_service():
-    assert set(gates.STEPS) <= set(STEP_FORMS)
+    assert set(steps.STEPS) <= set(STEP_FORMS)
     assert "end_introducer" in STEP_FORMS
 
 
@@ -277,7 +277,7 @@ def test_every_step_form_renders_for_a_dossier_in_its_state(client, cell_a, tree
                 [State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.HIGHER_APPROVAL,
                  State.PROBATION]}
     for name in STEP_FORMS:
-        states = gates.STEPS[name].states if name in gates.STEPS else (State.MENTORING,)
+        states = steps.STEPS[name].states if name in steps.STEPS else (State.MENTORING,)
         d = by_state[states[0]]
         response = client.get(reverse("dossiers:step", args=[d.pk, name]))
         assert response.status_code == 200, name
@@ -291,7 +291,7 @@ def test_a_step_the_rules_refuse_shows_the_reasons_and_changes_nothing(client, s
     client.force_login(secretary_a)
     url = reverse("dossiers:step", args=[d.pk, "submit_for_vote"])
     page = client.get(url)
-    reasons = gates.check("submit_for_vote", d, TODAY()).reasons
+    reasons = steps.check("submit_for_vote", d, TODAY()).reasons
     assert reasons and all(escape(r) in page.content.decode() for r in reasons)
     response = client.post(url, {"on": TODAY().isoformat(), "note": "Trình chi bộ"})
     assert response.status_code == 200

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from web.links import pk_word_url_maker, step_url_maker, url_maker
+from ui.links import pk_word_url_maker, step_url_maker, url_maker
 
 
 @pytest.mark.parametrize("name", ["dossiers:detail", "tasks:claim", "tasks:unassign", "tasks:reassign"])

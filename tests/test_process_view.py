@@ -14,7 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from dossiers import services
 from dossiers.models import State
-from web.templatetags.vn import vn_name
+from ui.templatetags.vn import vn_name
 from workflows.sync import process_of
 
 from .factories import dossier_in_state

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dossiers.services import RuleViolation
+from dossiers.refusals import Refusal
 from permissions.models import Role
 from reports import stats
 from reports.models import AdmissionQuota, QuotaKind, resolve_percentage
@@ -56,7 +56,7 @@ def test_setting_again_replaces_the_quota_and_keeps_the_old_version(org_board, t
 ])
 def test_bad_input_is_refused_and_changes_nothing(org_board, tree, kwargs):
     existing = quota(tree["grassroots"], YEAR, count=7)
-    with pytest.raises(RuleViolation) as refusal:
+    with pytest.raises(Refusal) as refusal:
         quota_set(organization=tree["grassroots"], year=YEAR, actor=org_board, **kwargs)
     assert refusal.value.reasons
     existing.refresh_from_db()
@@ -68,7 +68,7 @@ def test_only_the_organisation_board_of_the_organisation_or_above_sets_its_quota
     cell_board = UserFactory(username="btc_cell")
     grant(cell_board, Role.ORG_BOARD, tree["cells"][0])
     for actor, org in [(cell_board, tree["district"]), (secretary_a, tree["cells"][0]), (approver, tree["district"])]:
-        with pytest.raises(RuleViolation):
+        with pytest.raises(Refusal):
             quota_set(organization=org, year=YEAR, actor=actor, count=3)
     assert not AdmissionQuota.objects.exists()
     assert quota_set(organization=tree["cells"][0], year=YEAR, actor=cell_board, count=1).target == 1

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from dossiers.models import OrgLevel, State
+from dossiers.refusals import Refusal
 from permissions import roles
 from permissions.models import OrganizationUserObjectPermission, Role, RoleAssignment, RoleChange
 from permissions.scoping import visible_dossiers
-from permissions.services import RoleRefused, role_grant, role_revoke
+from permissions.services import role_grant, role_revoke
 
 from .factories import OrganizationFactory, UserFactory, dossier_in_state, grant
 
@@ -45,14 +46,14 @@ def test_nobody_grants_a_role_above_or_beside_their_own_scope(client, board, new
                                                          "organization": org.pk})
         assert response.status_code == 200
         assert "organization" in response.context["form"].errors
-    with pytest.raises(RoleRefused):
+    with pytest.raises(Refusal):
         role_grant(user=newcomer, role=Role.ORG_BOARD, organization=tree["province"], actor=board)
     assert not RoleAssignment.objects.filter(user=newcomer).exists()
     assert not RoleChange.objects.filter(user=newcomer).exists()
 
 
 def test_only_an_administrator_makes_an_administrator(board, newcomer, tree):
-    with pytest.raises(RoleRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         role_grant(user=newcomer, role=Role.ADMIN, organization=tree["district"], actor=board)
     assert "quản trị" in exc.value.reasons[0]
 

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossiers.models import State
-from dossiers.selectors import dossier_list
 from permissions.models import Role
 from permissions.scoping import scope_of
+from permissions.selectors import dossier_list
 
 from .factories import dossier_in_state, grant
 

@@ -97,7 +97,7 @@ class StateMachinePropertyTest(TestCase):
             events_before = before.events.count()
             try:
                 dossier = getattr(services, f"dossier_{name}")(dossier=before, actor=self.actor, **kwargs)
-            except services.RuleViolation:
+            except services.Refusal:
                 after = Dossier.objects.get(pk=dossier.pk)
                 assert after.state == before.state
                 assert after.events.count() == events_before

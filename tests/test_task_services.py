@@ -7,9 +7,10 @@ from viewflow.workflow.status import STATUS
 
 from dossiers import services
 from dossiers.models import State
+from dossiers.refusals import Refusal
 from permissions.models import Role
 from workflows.selectors import eligible_assignees, tasks_archive, tasks_inbox, tasks_queue
-from workflows.services import TaskRefused, task_claim, task_reassign, task_unassign, tasks_claim_bulk
+from workflows.services import task_claim, task_reassign, task_unassign, tasks_claim_bulk
 from workflows.signals import task_assigned
 from workflows.sync import process_of
 
@@ -109,7 +110,7 @@ def test_giving_a_task_back_puts_it_in_the_queue_again(secretary_a, cell_a):
 def test_only_the_holder_gives_a_task_back(secretary_a, deputy_a, cell_a):
     task = open_task(dossier_in_state(State.SPOTTED, cell=cell_a), "enroll_training")
     task_claim(task=task, user=secretary_a)
-    with pytest.raises(TaskRefused):
+    with pytest.raises(Refusal):
         task_unassign(task=task, user=deputy_a)
     task.refresh_from_db()
     assert task.owner == secretary_a
@@ -138,13 +139,13 @@ def test_the_mentor_step_can_be_given_to_the_mentor_and_a_cell_step_cannot(secre
     assert user in eligible_assignees(report, d) and user not in eligible_assignees(review, d)
     task_reassign(task=report, user=secretary_a, to=user)
     assert [t.pk for t in tasks_inbox(user=user)] == [report.pk]
-    with pytest.raises(TaskRefused):
+    with pytest.raises(Refusal):
         task_reassign(task=review, user=secretary_a, to=user)
 
 
 def test_only_the_cell_secretaries_give_a_task_to_someone_else(committee_member, deputy_a, cell_a):
     task = open_task(dossier_in_state(State.MENTORING, cell=cell_a), "verify_history")
-    with pytest.raises(TaskRefused):
+    with pytest.raises(Refusal):
         task_reassign(task=task, user=committee_member, to=deputy_a)
     task.refresh_from_db()
     assert task.owner is None
@@ -152,7 +153,7 @@ def test_only_the_cell_secretaries_give_a_task_to_someone_else(committee_member,
 
 def test_a_user_outside_the_scope_cannot_claim_and_nothing_changes(secretary_b, cell_a):
     task = open_task(dossier_in_state(State.SPOTTED, cell=cell_a), "enroll_training")
-    with pytest.raises(TaskRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         task_claim(task=task, user=secretary_b)
     assert refused.value.reasons
     task.refresh_from_db()
@@ -161,7 +162,7 @@ def test_a_user_outside_the_scope_cannot_claim_and_nothing_changes(secretary_b, 
 
 def test_a_committee_member_cannot_claim_a_cell_step(committee_member, cell_a):
     task = open_task(dossier_in_state(State.SPOTTED, cell=cell_a), "enroll_training")
-    with pytest.raises(TaskRefused):
+    with pytest.raises(Refusal):
         task_claim(task=task, user=committee_member)
 
 
@@ -169,7 +170,7 @@ def test_a_task_already_taken_is_refused_with_the_holder_name(secretary_a, deput
     task = open_task(dossier_in_state(State.SPOTTED, cell=cell_a), "enroll_training")
     stale = Task.objects.get(pk=task.pk)
     task_claim(task=task, user=secretary_a)
-    with pytest.raises(TaskRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         task_claim(task=stale, user=deputy_a)
     assert secretary_a.first_name in refused.value.reasons[0]
     task.refresh_from_db()

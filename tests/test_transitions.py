@@ -23,7 +23,7 @@ def snapshot(dossier):
 
 def refused(call, dossier, **kwargs):
     before = snapshot(dossier)
-    with pytest.raises(services.RuleViolation) as exc:
+    with pytest.raises(services.Refusal) as exc:
         call(dossier=dossier, actor=UserFactory(), **kwargs)
     assert snapshot(dossier) == before, "a refusal must change nothing"
     assert exc.value.reasons and all(str(r).strip() for r in exc.value.reasons)
@@ -230,7 +230,7 @@ def test_a_person_has_one_open_case_at_a_time_and_may_try_again_after_rejection(
     candidate = CandidateFactory()
     actor = UserFactory()
     first = services.dossier_create(candidate=candidate, cell=cell_a, source="cell", spotted_on=TODAY(), actor=actor)
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.Refusal):
         services.dossier_create(candidate=candidate, cell=cell_a, source="cell", spotted_on=TODAY(), actor=actor)
     services.dossier_reject(dossier=first, actor=actor, reason="Chưa đủ tiêu chuẩn.")
     second = services.dossier_create(candidate=candidate, cell=cell_a, source="cell", spotted_on=TODAY(), actor=actor)

@@ -78,6 +78,6 @@ def test_a_failed_branch_vote_ends_the_process(cell_a):
 def test_a_refused_step_leaves_the_task_open(cell_a):
     d = dossier_in_state(State.MENTORING, cell=cell_a)
     before = open_task_names(d)
-    with pytest.raises(services.RuleViolation):
+    with pytest.raises(services.Refusal):
         services.dossier_submit_for_vote(dossier=d, actor=UserFactory())
     assert open_task_names(d) == before

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from dossiers.models import Dossier
-from dossiers.selectors import CREATE_ROLES
 from permissions.actions import STEP_ROLES, may_take, roles_over
 from permissions.models import Role
 from permissions.scoping import active_roles
-
-# Steps the pages offer that `permissions.actions.STEP_ROLES` does not list, and the step whose
-# roles they share: replacing an introducer is the cell's decision, like assigning one.
-ROLE_OF_EXTRA_STEP = {"end_introducer": "assign_introducer"}
+from permissions.selectors import CREATE_ROLES
 
 # Editing the candidate's data and the dossier's own details: the cell's secretaries.
 EDIT_ROLES = {Role.CELL_SECRETARY, Role.CELL_DEPUTY}
 
 
-def step_roles(step: str) -> set[str]:
-    return STEP_ROLES.get(ROLE_OF_EXTRA_STEP.get(step, step), set())
+def step_roles(step: str) -> frozenset[str]:
+    return STEP_ROLES.get(step, frozenset())
 
 
 def may_take_step(user, dossier: Dossier, step: str) -> bool:
-    return may_take(user, dossier, ROLE_OF_EXTRA_STEP.get(step, step))
+    return may_take(user, dossier, step)
 
 
 def role_labels(step: str) -> list[str]:

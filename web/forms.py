@@ -1,7 +1,7 @@
-"""One form per step of `dossiers.gates.STEPS`: its fields are the keyword arguments of the
+"""One form per step of the registry (`dossiers.steps`): its fields are the keyword arguments of the
 service that takes the step, so a valid form's `service_kwargs()` goes straight to the service.
 The service, not the form, decides whether the step is allowed; a refusal comes back as
-`RuleViolation(reasons)` and is shown above the form.
+`Refusal(reasons)` and is shown above the form.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 from django.forms import inlineformset_factory
-from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import services
+from dossiers import services, steps
 from dossiers.models import (
     ActKind,
     Candidate,
@@ -27,62 +27,18 @@ from dossiers.models import (
     VerificationMethod,
     VerificationStatus,
 )
-
-# --- Widgets and fields -----------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; it sends ISO dates, which DATE_INPUT_FORMATS accepts."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label, *, required=True, today=False, help_text=""):
-    return forms.DateField(
-        label=label, required=required, widget=DateInput, help_text=help_text,
-        initial=timezone.localdate if today else None,
-    )
-
-
-def count_field(label, *, required=True, initial=None, help_text=""):
-    return forms.IntegerField(
-        label=label, min_value=0, required=required, initial=initial, help_text=help_text,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-
-
-def text_field(label, *, required=True, max_length=255, help_text="", initial=None):
-    return forms.CharField(label=label, required=required, max_length=max_length, help_text=help_text,
-                           initial=initial)
-
-
-def long_text_field(label, *, required=True, help_text=""):
-    return forms.CharField(label=label, required=required, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} — {obj.position}" if obj.position else obj.full_name
-
-
-class WebForm(forms.Form):
-    required_css_class = "web-field--required"
-    error_css_class = "web-field--error"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
+from ui.forms import DateInput, MemberChoiceField, WebForm, count_field, date_field, long_text_field, text_field
 
 # --- The step forms ---------------------------------------------------------------------------
 
 
 class StepForm(WebForm):
-    """Fields = the service's keyword arguments (besides `dossier` and `actor`), `note` last."""
+    """Fields = the service's keyword arguments (besides `dossier` and `actor`), `note` last.
+
+    A form whose field stands for another argument says so in `renames` (and maps it in
+    `service_kwargs`), so tests/test_step_registry.py can still compare it with the service."""
+
+    renames: dict[str, str] = {}
 
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -197,6 +153,7 @@ class UnionResolutionForm(StepForm):
 
 class StartVerificationForm(StepForm):
     SELF = "self"
+    renames = {"subject": "relative"}
 
     subject = forms.ChoiceField(label=_("Person verified"))
     method = forms.ChoiceField(label=_("Method"), choices=VerificationMethod.choices, widget=forms.RadioSelect)
@@ -377,41 +334,10 @@ class EndForm(StepForm):
     on = date_field(_("Date"), today=True)
 
 
-# Step name → (form, service). Every step of dossiers.gates.STEPS, plus the introducer's
-# replacement, which the services offer outside the gates.
+# Step name → (form, service), as the registry (`dossiers.steps`) names them.
 STEP_FORMS: dict[str, tuple[type[StepForm], object]] = {
-    "enroll_training": (EnrollTrainingForm, services.dossier_enroll_training),
-    "complete_training": (CompleteTrainingForm, services.dossier_complete_training),
-    "assign_mentor": (AssignMentorForm, services.dossier_assign_mentor),
-    "assign_introducer": (AssignIntroducerForm, services.dossier_assign_introducer),
-    "end_introducer": (EndIntroducerForm, services.dossier_end_introducer),
-    "record_union_resolution": (UnionResolutionForm, services.dossier_record_union_resolution),
-    "record_application": (ApplicationForm, services.dossier_record_application),
-    "record_personal_history": (PersonalHistoryForm, services.dossier_record_personal_history),
-    "start_verification": (StartVerificationForm, services.dossier_start_verification),
-    "conclude_verification": (ConcludeVerificationForm, services.dossier_conclude_verification),
-    "certify_personal_history": (CertifyHistoryForm, services.dossier_certify_personal_history),
-    "record_opinions": (OpinionsForm, services.dossier_record_opinions),
-    "record_progress_report": (ProgressReportForm, services.dossier_record_progress_report),
-    "submit_for_vote": (SubmitForVoteForm, services.dossier_submit_for_vote),
-    "record_branch_vote": (BranchVoteForm, services.dossier_record_branch_vote),
-    "attach_provincial_approval": (ProvincialApprovalForm, services.dossier_attach_provincial_approval),
-    "record_sub_committee_admission": (ReportForm, services.dossier_record_sub_committee_admission),
-    "record_grassroots_admission": (CommitteeVoteForm, services.dossier_record_grassroots_admission),
-    "decide_admission": (DecideAdmissionForm, services.dossier_decide_admission),
-    "hold_ceremony": (CeremonyForm, services.dossier_hold_ceremony),
-    "record_new_member_certificate": (NewMemberCertificateForm, services.dossier_record_new_member_certificate),
-    "record_self_review": (SelfReviewForm, services.dossier_record_self_review),
-    "record_recognition_vote": (RecognitionVoteForm, services.dossier_record_recognition_vote),
-    "record_sub_committee_recognition": (ReportForm, services.dossier_record_sub_committee_recognition),
-    "record_grassroots_recognition": (CommitteeVoteForm, services.dossier_record_grassroots_recognition),
-    "recognize": (RecognizeForm, services.dossier_recognize),
-    "remove": (RemoveForm, services.dossier_remove),
-    "reject": (EndForm, services.dossier_reject),
-    "withdraw": (EndForm, services.dossier_withdraw),
+    s.name: (import_string(s.form), getattr(services, s.service_name)) for s in steps.STEPS.values()
 }
-
-END_INTRODUCER_LABEL = _("Replace an introducer (end an introduction)")
 
 
 # --- The candidate and the new dossier ----------------------------------------------------------

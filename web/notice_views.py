@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from ui.pages import PageMixin
 from workflows.models import Notice
 from workflows.notify import task_path
-
-from .views import PageMixin
 
 
 class NoticeListView(PageMixin, ListView):

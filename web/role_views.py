@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dossiers.models import Organization
+from dossiers.refusals import Refusal
 from permissions import roles
 from permissions.models import PersonalDataRead, Role, RoleAssignment, RoleChange
 from permissions.scoping import holds, organizations_with
-from permissions.services import RoleRefused, role_grant, role_revoke
+from permissions.services import role_grant, role_revoke
+from ui.pages import PageMixin
 
 from .forms import date_field
-from .views import PageMixin
 
 PAGE_SIZE = 25
 
@@ -144,7 +145,7 @@ class RoleGrantView(PageMixin, TemplateView):
             try:
                 assignment = role_grant(user=data["username"], role=data["role"], organization=data["organization"],
                                         actor=request.user, note=data["note"])
-            except RoleRefused as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     form.add_error(None, reason)
             else:
@@ -178,7 +179,7 @@ class RoleRevokeView(PageMixin, TemplateView):
         if form.is_valid():
             try:
                 role_revoke(assignment=self.assignment, actor=request.user, note=form.cleaned_data["note"])
-            except RoleRefused as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     form.add_error(None, reason)
             else:

@@ -16,6 +16,10 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from viewflow.workflow.status import STATUS
 
+from dossiers.refusals import Refusal
+from ui.links import step_url_maker, url_maker
+from ui.pages import PageMixin
+from ui.templatetags.vn import vn_name
 from workflows.selectors import (
     attach_dossiers,
     eligible_assignees,
@@ -27,11 +31,9 @@ from workflows.selectors import (
     tasks_queue,
     visible_task,
 )
-from workflows.services import TaskRefused, task_claim, task_reassign, task_unassign, tasks_claim_bulk
+from workflows.services import task_claim, task_reassign, task_unassign, tasks_claim_bulk
 
-from .links import step_url_maker, url_maker
-from .templatetags.vn import vn_name
-from .views import CappedPaginator, PageMixin
+from .views import CappedPaginator
 
 PAGE_SIZE = 25
 HOME_ROWS = 10
@@ -135,7 +137,7 @@ def _back(request, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
-def _refused(request, exc: TaskRefused) -> None:
+def _refused(request, exc: Refusal) -> None:
     for reason in exc.reasons:
         messages.error(request, reason)
 
@@ -156,7 +158,7 @@ class ClaimView(TaskActionView):
     def post(self, request, pk):
         try:
             task_claim(task=self.task, user=request.user)
-        except TaskRefused as exc:
+        except Refusal as exc:
             _refused(request, exc)
             return _back(request, reverse("tasks:queue"))
         messages.success(request, _("The task «%(title)s» is now yours.") % {"title": self.task.title})
@@ -167,7 +169,7 @@ class UnassignView(TaskActionView):
     def post(self, request, pk):
         try:
             task_unassign(task=self.task, user=request.user)
-        except TaskRefused as exc:
+        except Refusal as exc:
             _refused(request, exc)
         else:
             messages.success(request, _("The task «%(title)s» is back in the queue.") % {"title": self.task.title})
@@ -216,9 +218,9 @@ class ReassignView(PageMixin, TemplateView):
             to = get_user_model().objects.filter(pk=chosen).first()  # the service says why not
         try:
             if to is None:
-                raise TaskRefused([_("Choose the person who takes this task.")])
+                raise Refusal([_("Choose the person who takes this task.")])
             task_reassign(task=self.task, user=request.user, to=to)
-        except TaskRefused as exc:
+        except Refusal as exc:
             ctx = self.get_context_data(errors=exc.reasons)
             return self.render_to_response(ctx)
         messages.success(request, _("The task «%(title)s» was given to %(name)s.") % {

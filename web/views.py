@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import django_filters
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -24,7 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from dossiers import gates
+from dossiers import gates, steps
 from dossiers.formatting import fold
 from dossiers.models import (
     UNION_RESOLUTION_KINDS,
@@ -33,17 +32,16 @@ from dossiers.models import (
     Organization,
     State,
 )
-from dossiers.selectors import (
-    creatable_cells,
-    dossier_for_page,
-    dossier_list,
-    dossier_years,
-    grassroots_of,
-)
-from dossiers.services import RuleViolation, dossier_create, dossier_update_details
+from dossiers.refusals import Refusal
+from dossiers.selectors import dossier_years, grassroots_of
+from dossiers.services import dossier_create, dossier_update_details
 from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, scope_roots, visible_organizations
+from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
+from ui.links import url_maker
+from ui.pages import PageMixin
+from ui.templatetags.vn import vn_date, vn_datetime, vn_name
 from workflows.page import (
     chart_svg,
     process_tasks,
@@ -56,49 +54,16 @@ from workflows.page import (
 from . import access
 from .forms import (
     CANDIDATE_SECTIONS,
-    END_INTRODUCER_LABEL,
     STEP_FORMS,
     CandidateForm,
     DossierCreateForm,
     DossierDetailsForm,
     relative_formset,
 )
-from .links import url_maker
-from .templatetags.vn import vn_date, vn_datetime, vn_name
-
-# --- The shell --------------------------------------------------------------------------------
-
-
-def attach_site(request) -> None:
-    """Copy viewflow's site/app/viewset from the URL resolver onto `request.resolver_match`, as
-    `viewflow.middleware.SiteMiddleware` would: the shell's menu reads them from there."""
-    match = getattr(request, "resolver_match", None)
-    if match is not None:
-        for name, value in getattr(match.url_name, "extra", {}).items():
-            setattr(match, name, value)
-
-
-class PageMixin(AccessMixin):
-    """Logged-in users only (others go to the login page), inside viewflow's shell. `prepare()`
-    loads what the page is about and refuses (404, 403) before any handler runs."""
-
-    def dispatch(self, request, *args, **kwargs):
-        attach_site(request)
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.prepare(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def prepare(self, request, *args, **kwargs) -> None:
-        pass
-
 
 
 def step_label(name: str) -> str:
-    if name == "end_introducer":
-        return str(END_INTRODUCER_LABEL)
-    step = gates.STEPS.get(name)
-    return str(step.label) if step else name
+    return steps.label(name)
 
 
 ACTION_LABELS = {
@@ -343,20 +308,9 @@ class PanelStep:
         return not self.reasons
 
 
-def _end_introducer_applies(dossier: Dossier) -> bool:
-    return dossier.state in (State.TRAINING, State.MENTORING, State.BRANCH_VOTE) and bool(
-        gates.active_introducers(dossier)
-    )
-
-
 def next_step_panel(user, dossier: Dossier, today) -> list[PanelStep]:
     """Each step of the current state: can it be taken today, by this user, and if not, why."""
-    pairs = [(s.name, s.label, v) for s, v in gates.next_steps(dossier, today)]
-    if _end_introducer_applies(dossier):
-        names = [name for name, _label, _v in pairs]
-        at = names.index("assign_introducer") + 1 if "assign_introducer" in names else (
-            names.index("reject") if "reject" in names else len(names))
-        pairs.insert(at, ("end_introducer", END_INTRODUCER_LABEL, gates.Verdict()))
+    pairs = [(s.name, s.label, v) for s, v in steps.next_steps(dossier, today)]
     panel = []
     for name, label, verdict in pairs:
         item = PanelStep(name=name, label=str(label), reasons=[str(r) for r in verdict.reasons],
@@ -518,11 +472,7 @@ class StepView(PageMixin, TemplateView):
         self.form_class, self.service = STEP_FORMS[step]
 
     def verdict(self) -> gates.Verdict:
-        if self.step in gates.STEPS:
-            return gates.check(self.step, self.dossier, timezone.localdate())
-        if self.step == "end_introducer" and not _end_introducer_applies(self.dossier):
-            return gates.Verdict([_("There is no active introducer to replace in this state.")])
-        return gates.Verdict()
+        return steps.check(self.step, self.dossier, timezone.localdate())
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
@@ -541,7 +491,7 @@ class StepView(PageMixin, TemplateView):
         if form.is_valid():
             try:
                 self.service(dossier=self.dossier, actor=request.user, **form.service_kwargs())
-            except RuleViolation as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     form.add_error(None, str(reason))
             else:
@@ -591,7 +541,7 @@ class CandidateCreateView(PageMixin, TemplateView):
                     relatives.save()
                     dossier = dossier_create(candidate=candidate, cell=data["cell"], source=data["source"],
                                              spotted_on=data["spotted_on"], actor=request.user, note=data["note"])
-            except RuleViolation as exc:
+            except Refusal as exc:
                 # Nothing was written; show the same input again with the reasons.
                 form, relatives, dossier_form = self.build(request.POST)
                 form.is_valid(), relatives.is_valid(), dossier_form.is_valid()
@@ -652,7 +602,7 @@ class DossierUpdateView(EditMixin, PageMixin, TemplateView):
             try:
                 dossier_update_details(dossier=self.dossier, actor=request.user, note=form.cleaned_data["note"],
                                        **fields)
-            except RuleViolation as exc:
+            except Refusal as exc:
                 for reason in exc.reasons:
                     form.add_error(None, str(reason))
             else:

@@ -7,4 +7,6 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflow")
 
     def ready(self):
-        from . import sync  # noqa: F401  (connects the dossier signal)
+        # Connect the receivers: the dossier's changes move its tasks (sync), an assignment tells
+        # the assignee (notify).
+        from . import notify, sync  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -19,18 +20,16 @@ from django.utils.translation import gettext as _
 
 from dossiers import gates, rules
 from dossiers.models import ActKind, Dossier, VotePurpose
+from dossiers.steps import STEPS, Deadline
 from dossiers.workdays import add_working_days
 
 from . import snapshot
+from .flows import AdmissionFlow, EvaluationFlow, StepTask
 
 # The date the change being synchronised took effect (the meeting, the decision…): the default
 # periods run from it rather than from the day someone typed it in. Set by `workflows.sync`.
 EFFECTIVE_ON: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("effective_on", default=None)
 
-ADMISSION_DECISION_NODES = ("sub_committee_appraisal", "grassroots_resolution", "admission_decision")
-RECOGNITION_DECISION_NODES = ("grassroots_recognition", "recognition_decision", "removal_decision")
-PROBATION_END_NODES = ("mentor_report", "self_review", "probation_opinions")
-EVALUATION_NODE = "periodic_report"
 RECOGNITION_VOTE_DAYS = 30  # QĐ 232 4.2 [C]
 RECOGNITION_DECISION_DAYS = 30  # QĐ 232 4.3.1 [C]
 
@@ -79,8 +78,22 @@ def due_for(node_name: str, dossier: Dossier, created: dt.date, *, period_end: d
         return _due_for(node_name, dossier, created, period_end)
 
 
+@cache
+def step_of_node() -> dict[str, str]:
+    """{flow node name: the step of the registry it is a task of}: the step says which rule dates it."""
+    return {node.name: node.step for flow_class in (AdmissionFlow, EvaluationFlow)
+            for node in flow_class.instance.nodes() if isinstance(node, StepTask)}
+
+
 def _due_for(node_name: str, dossier: Dossier, created: dt.date, period_end: dt.date | None) -> Due:
-    if node_name in ADMISSION_DECISION_NODES:
+    step = STEPS.get(step_of_node().get(node_name, ""))
+    rule = step.deadline if step else Deadline.DEFAULT
+    if period_end is not None:
+        # A periodic evaluation: due after the end of the period it reports on.
+        days = default_days(node_name)
+        return Due(add_working_days(period_end, days),
+                   _("%(days)d working days after the end of the evaluation period") % {"days": days})
+    if rule == Deadline.ADMISSION_DECISION:
         # QĐ 232 4.3.1: the competent committee decides within 60 working days of the cell's
         # resolution (6-KNĐ), extendable by 30; the bodies in between work inside that period.
         branch = gates.last_act(dossier, ActKind.BRANCH_ADMISSION)
@@ -89,16 +102,16 @@ def _due_for(node_name: str, dossier: Dossier, created: dt.date, period_end: dt.
             text = (_("%(days)d working days from the cell resolution, extended (QĐ 232, point 4.3.1)") if extended
                     else _("%(days)d working days from the cell resolution (QĐ 232, point 4.3.1)"))
             return Due(add_working_days(branch.date, days), text % {"days": days})
-    if node_name == "ceremony":
+    if rule == Deadline.CEREMONY:
         decision = next((a for a in gates.acts(dossier, ActKind.ADMISSION_DECISION) if a.approved), None)
         if decision is not None:
             days = int(rules.rule("CEREMONY_DEADLINE_WORKING_DAYS"))
             return Due(rules.ceremony_deadline(decision_date=decision.date),
                        _("%(days)d working days from the admission decision (QĐ 232, point 4.1)") % {"days": days})
-    if node_name == "recognition_vote" and dossier.official_date:
+    if rule == Deadline.RECOGNITION_VOTE and dossier.official_date:
         return Due(add_working_days(dossier.official_date, RECOGNITION_VOTE_DAYS),
                    _("30 working days after the 12 months of probation (QĐ 232, point 4.2)"))
-    if node_name in RECOGNITION_DECISION_NODES:
+    if rule == Deadline.RECOGNITION_DECISION:
         proposed = _recognition_proposal_date(dossier)
         if proposed is not None:
             extended = dossier.decision_extended
@@ -107,15 +120,11 @@ def _due_for(node_name: str, dossier: Dossier, created: dt.date, period_end: dt.
                     if extended else
                     _("%(days)d working days from the cell resolution on recognition (QĐ 232, point 4.3.1)"))
             return Due(add_working_days(proposed, days), text % {"days": days})
-    if node_name in PROBATION_END_NODES and dossier.official_date:
+    if rule == Deadline.AFTER_PROBATION and dossier.official_date:
         # Written after the 12 months (HD 01-HD/TW 4.2), ready for the cell's vote.
         days = default_days(node_name)
         return Due(add_working_days(dossier.official_date, days),
                    _("%(days)d working days after the 12 months of probation") % {"days": days})
-    if node_name == EVALUATION_NODE and period_end is not None:
-        days = default_days(node_name)
-        return Due(add_working_days(period_end, days),
-                   _("%(days)d working days after the end of the evaluation period") % {"days": days})
     return _default(node_name, created)
 
 

@@ -14,13 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from dossiers import gates, rules
+from dossiers import gates, steps
 from dossiers.models import (
     ActKind,
-    CertificateKind,
     Dossier,
-    OpinionStage,
-    ProgressStage,
     State,
 )
 from permissions.scoping import scope_of, visible_dossiers
@@ -30,16 +27,17 @@ from .models import AdmissionProcess, EvaluationProcess
 
 
 class StepTask(flow.View):
-    """A human task: take `step` of the dossier until `done(dossier)` holds."""
+    """A human task: take `step` of the dossier (its form, its roles) until the registry's `done`
+    holds for it, and for each of `also` (a task that gathers two papers)."""
 
-    def __init__(self, step: str, done, title):
+    def __init__(self, step: str, title, *, also: tuple[str, ...] = ()):
         super().__init__(views.TaskStepView.as_view())
         self.step = step
-        self.done = done
+        self.done_steps = tuple(steps.STEPS[name] for name in (step, *also))
         self.Annotation(title=title)
 
     def is_done(self, process, dossier: Dossier) -> bool:
-        return self.done(dossier)
+        return all(s.done(dossier) for s in self.done_steps)
 
 
 class EvaluationTask(StepTask):
@@ -54,33 +52,6 @@ def mentor_user(dossier: Dossier):
     """The user account of the dossier's active mentor (the latest assigned), if he has one."""
     mentors = [m for m in gates.active_mentors(dossier) if m.member.user_id]
     return mentors[-1].member.user if mentors else None
-
-
-def after(*states):
-    """Done once the dossier has moved on along the main path (an end is not "done": the
-    workflow cancels the open tasks instead)."""
-    return lambda d: d.state not in states and d.state not in (State.REJECTED, State.WITHDRAWN)
-
-
-def left(state):
-    """Done once the dossier has left `state` by any way, an end included: the gateway after the
-    task reads the outcome."""
-    return lambda d: d.state != state
-
-
-def has_act(kind):
-    return lambda d: bool(gates.acts(d, kind))
-
-
-def introducers_complete(d: Dossier) -> bool:
-    """Two introducers, or a union resolution plus one (Charter Art. 4 §1); the 12 months and the
-    official status are checked again on the vote date."""
-    needed = rules.introducers_needed(has_union_resolution=gates.has_union_resolution(d))
-    return len(gates.active_introducers(d)) >= needed
-
-
-def decided_recognition(d: Dossier) -> bool:
-    return d.state in (State.RECOGNIZED, State.REMOVED)
 
 
 class ScopedFlow(flow.Flow):
@@ -107,10 +78,10 @@ class AdmissionFlow(ScopedFlow):
 
     # Steps 1–3: the party-awareness class.
     enroll_training = StepTask(
-        "enroll_training", after(State.SPOTTED), _("Enrol in the Party awareness class")
+        "enroll_training", _("Enrol in the Party awareness class"),
     ).Next(this.complete_training)
     complete_training = StepTask(
-        "complete_training", after(State.SPOTTED, State.TRAINING), _("Record the class result and certificate")
+        "complete_training", _("Record the class result and certificate"),
     ).Next(this.prepare_dossier)
 
     # Steps 2, 4–8: the dossier is prepared in parallel.
@@ -122,32 +93,24 @@ class AdmissionFlow(ScopedFlow):
         .Next(this.verify_history)
         .Next(this.gather_opinions)
     )
-    assign_mentor = StepTask(
-        "assign_mentor", lambda d: bool(gates.active_mentors(d)), _("Assign a mentor")
-    ).Next(this.dossier_ready)
-    assign_introducers = StepTask(
-        "assign_introducer", introducers_complete, _("Assign the introducers (3-KNĐ)")
-    ).Next(this.dossier_ready)
+    assign_mentor = StepTask("assign_mentor", _("Assign a mentor")).Next(this.dossier_ready)
+    assign_introducers = StepTask("assign_introducer", _("Assign the introducers (3-KNĐ)")).Next(this.dossier_ready)
     collect_papers = StepTask(
-        "record_personal_history", lambda d: bool(d.application_received_on and d.history_received_on),
-        _("Collect the application (1-KNĐ) and personal history (2-KNĐ)"),
+        "record_personal_history", _("Collect the application (1-KNĐ) and personal history (2-KNĐ)"),
+        also=("record_application",),
     ).Next(this.dossier_ready)
     verify_history = StepTask(
-        "certify_personal_history", lambda d: d.history_certified_on is not None,
-        _("Verify the personal history and relatives, then certify it"),
+        "certify_personal_history", _("Verify the personal history and relatives, then certify it"),
     ).Next(this.dossier_ready)
     gather_opinions = StepTask(
-        "record_opinions", lambda d: gates.opinion(d, OpinionStage.ADMISSION) is not None,
-        _("Gather the opinions of unions and the residence (5-KNĐ)"),
+        "record_opinions", _("Gather the opinions of unions and the residence (5-KNĐ)"),
     ).Next(this.dossier_ready)
     dossier_ready = flow.Join().Next(this.submit_for_vote)
 
     # Step 9: the branch vote.
-    submit_for_vote = StepTask(
-        "submit_for_vote", after(State.MENTORING), _("Submit the dossier to the cell")
-    ).Next(this.branch_vote)
+    submit_for_vote = StepTask("submit_for_vote", _("Submit the dossier to the cell")).Next(this.branch_vote)
     branch_vote = StepTask(
-        "record_branch_vote", left(State.BRANCH_VOTE), _("Hold the cell vote on admission (6-KNĐ)")
+        "record_branch_vote", _("Hold the cell vote on admission (6-KNĐ)"),
     ).Next(this.branch_passed)
     branch_passed = flow.If(this.is_in_higher_approval).Then(this.needs_appraisal).Else(this.not_admitted)
 
@@ -155,26 +118,19 @@ class AdmissionFlow(ScopedFlow):
     needs_appraisal = flow.If(this.is_under_sub_committee).Then(this.sub_committee_appraisal).Else(
         this.needs_grassroots_resolution)
     sub_committee_appraisal = StepTask(
-        "record_sub_committee_admission", has_act(ActKind.SUB_COMMITTEE_ADMISSION),
-        _("Sub-committee appraisal report (7-KNĐ)"),
+        "record_sub_committee_admission", _("Sub-committee appraisal report (7-KNĐ)"),
     ).Next(this.needs_grassroots_resolution)
     needs_grassroots_resolution = flow.If(this.has_grassroots_committee).Then(this.grassroots_resolution).Else(
         this.admission_decision)
     grassroots_resolution = StepTask(
-        "record_grassroots_admission",
-        lambda d: bool(gates.acts(d, ActKind.GRASSROOTS_ADMISSION)) or d.state != State.HIGHER_APPROVAL,
-        _("Grassroots committee resolution (8-KNĐ)"),
+        "record_grassroots_admission", _("Grassroots committee resolution (8-KNĐ)"),
     ).Next(this.grassroots_passed)
     grassroots_passed = flow.If(this.is_in_higher_approval).Then(this.admission_decision).Else(this.not_admitted)
-    admission_decision = StepTask(
-        "decide_admission",
-        lambda d: any(a.approved for a in gates.acts(d, ActKind.ADMISSION_DECISION)) or d.state != State.HIGHER_APPROVAL,
-        _("Admission decision (9-KNĐ)"),
-    ).Next(this.admitted)
+    admission_decision = StepTask("decide_admission", _("Admission decision (9-KNĐ)")).Next(this.admitted)
     admitted = flow.If(this.is_in_higher_approval).Then(this.ceremony).Else(this.not_admitted)
 
     # Steps 12–13: ceremony and probation.
-    ceremony = StepTask("hold_ceremony", after(State.HIGHER_APPROVAL), _("Hold the admission ceremony")).Next(
+    ceremony = StepTask("hold_ceremony", _("Hold the admission ceremony")).Next(
         this.probation)
     probation = (
         flow.Split()
@@ -184,29 +140,20 @@ class AdmissionFlow(ScopedFlow):
         .Next(this.probation_opinions)
     )
     new_member_class = StepTask(
-        "record_new_member_certificate", lambda d: gates.certificate(d, CertificateKind.NEW_MEMBER) is not None,
-        _("New-member political class"),
+        "record_new_member_certificate", _("New-member political class"),
     ).Next(this.probation_over)
     mentor_report = StepTask(
-        "record_progress_report",
-        lambda d: any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()),
-        _("Mentor's report on the probationary member (11-KNĐ)"),
+        "record_progress_report", _("Mentor's report on the probationary member (11-KNĐ)"),
     ).Next(this.probation_over)
-    self_review = StepTask(
-        "record_self_review", lambda d: bool(list(d.self_reviews.all())), _("Self-review (10-KNĐ)")
-    ).Next(this.probation_over)
+    self_review = StepTask("record_self_review", _("Self-review (10-KNĐ)")).Next(this.probation_over)
     probation_opinions = StepTask(
-        "record_opinions", lambda d: gates.opinion(d, OpinionStage.PROBATION) is not None,
-        _("Opinions of unions and the residence on the probationary member (12-KNĐ)"),
+        "record_opinions", _("Opinions of unions and the residence on the probationary member (12-KNĐ)"),
     ).Next(this.probation_over)
     probation_over = flow.Join().Next(this.recognition_vote)
 
     # Step 14: recognition (QĐ 232 4.2–4.3).
     recognition_vote = StepTask(
-        "record_recognition_vote",
-        lambda d: bool(gates.acts(d, ActKind.BRANCH_RECOGNITION)) or gates.removal_proposed(d)
-        or d.escalated_on is not None or d.state != State.PROBATION,
-        _("Cell vote on official recognition (13-KNĐ)"),
+        "record_recognition_vote", _("Cell vote on official recognition (13-KNĐ)"),
     ).Next(this.recognition_outcome)
     recognition_outcome = (
         flow.Switch()
@@ -218,16 +165,10 @@ class AdmissionFlow(ScopedFlow):
     needs_grassroots_recognition = flow.If(this.has_grassroots_committee).Then(this.grassroots_recognition).Else(
         this.recognition_decision)
     grassroots_recognition = StepTask(
-        "record_grassroots_recognition",
-        lambda d: bool(gates.acts(d, ActKind.GRASSROOTS_RECOGNITION)) or d.state != State.PROBATION,
-        _("Grassroots committee resolution on recognition (15-KNĐ)"),
+        "record_grassroots_recognition", _("Grassroots committee resolution on recognition (15-KNĐ)"),
     ).Next(this.recognition_decision)
-    recognition_decision = StepTask(
-        "recognize", decided_recognition, _("Recognition decision (16-KNĐ)")
-    ).Next(this.finished)
-    removal_decision = StepTask(
-        "remove", decided_recognition, _("Decision on removal from the probationary list")
-    ).Next(this.finished)
+    recognition_decision = StepTask("recognize", _("Recognition decision (16-KNĐ)")).Next(this.finished)
+    removal_decision = StepTask("remove", _("Decision on removal from the probationary list")).Next(this.finished)
 
     not_admitted = flow.End()
     finished = flow.End()
@@ -277,7 +218,7 @@ class EvaluationFlow(ScopedFlow):
 
     start = flow.StartHandle(this.start_period).Next(this.periodic_report)
     periodic_report = EvaluationTask(
-        "record_progress_report", lambda d: False, _("Periodic evaluation by the mentor"),
+        "record_progress_report", _("Periodic evaluation by the mentor"),
     ).Assign(lambda activation: mentor_user(activation.process.dossier)).Next(this.finished)
     finished = flow.End()
 

@@ -3,7 +3,7 @@
 Each checks first that the user may act, then changes the task under viewflow's flow lock
 (`task.activation()`, a SELECT … FOR UPDATE on the process), re-reading it there: two people
 claiming the same task at once, one gets it and the other is told who has it. A refusal raises
-`TaskRefused(reasons)` and changes nothing. After the commit of an assignment `task_assigned` is
+`Refusal(reasons)` and changes nothing. After the commit of an assignment `task_assigned` is
 sent (the notices hook it).
 """
 
@@ -17,21 +17,15 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from dossiers.formatting import vn_name
 from dossiers.models import Dossier
+from dossiers.refusals import Refusal
 
 from .selectors import HELD_STATUSES, eligible_assignees, may_reassign, tasks_queue
 from .signals import task_assigned
 
 
-class TaskRefused(Exception):
-    def __init__(self, reasons):
-        self.reasons = list(reasons)
-        super().__init__("; ".join(str(r) for r in self.reasons))
-
-
 def _name(user) -> str:
-    from web.templatetags.vn import vn_name  # noqa: PLC0415 - the on-screen name, one rule
-
     return vn_name(user)
 
 
@@ -64,7 +58,7 @@ def task_claim(*, task: Task, user) -> Task:
     with task.activation() as activation:  # re-reads the task under the lock
         reasons = _claim_refusals(task, user)
         if reasons:
-            raise TaskRefused(reasons)
+            raise Refusal(reasons)
         activation.assign(user)
     _announce(task, user, user)
     return task
@@ -80,7 +74,7 @@ def task_unassign(*, task: Task, user) -> Task:
         if not reasons and task.status not in HELD_STATUSES:
             reasons = [_("This task is not assigned to anyone.")]
         if reasons:
-            raise TaskRefused(reasons)
+            raise Refusal(reasons)
         activation.unassign()
     return task
 
@@ -94,16 +88,16 @@ def task_reassign(*, task: Task, user, to) -> Task:
     """The cell's secretary or deputy gives a task to someone who may take its step."""
     dossier = _dossier_of(task)
     if not may_reassign(user, dossier):
-        raise TaskRefused([_("Only the cell's secretary or deputy secretary gives a task to someone else.")])
+        raise Refusal([_("Only the cell's secretary or deputy secretary gives a task to someone else.")])
     if to is None or to.pk not in {u.pk for u in eligible_assignees(task, dossier)}:
-        raise TaskRefused([_("%(name)s holds no role that takes this step on this dossier.")
+        raise Refusal([_("%(name)s holds no role that takes this step on this dossier.")
                            % {"name": _name(to) if to is not None else "—"}])
     with task.activation() as activation:
         reasons = _not_open(task)
         if not reasons and task.owner_id == to.pk:
             reasons = [_("This task is already %(name)s's.") % {"name": _name(to)}]
         if reasons:
-            raise TaskRefused(reasons)
+            raise Refusal(reasons)
         if task.status == STATUS.NEW:
             activation.assign(to)
         else:
@@ -124,6 +118,6 @@ def tasks_claim_bulk(*, tasks, user) -> BulkClaim:
     for task in tasks:
         try:
             result.claimed.append(task_claim(task=task, user=user))
-        except TaskRefused as exc:
+        except Refusal as exc:
             result.refused[task.pk] = exc.reasons
     return result

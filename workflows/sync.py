@@ -211,6 +211,3 @@ def start_due_evaluations(today: dt.date) -> int:
             deadlines.EFFECTIVE_ON.reset(token)
         started += 1
     return started
-
-
-from . import notify  # noqa: E402, F401  (connects the task_assigned receiver)

@@ -64,8 +64,4 @@ def vn_percent(numerator, denominator) -> str:
 
 @register.filter
 def vn_name(user) -> str:
-    """A user's name in Vietnamese order, family name first: "Trần Văn Hùng" (last_name first_name)."""
-    if user is None:
-        return ""
-    parts = (user.last_name.strip(), user.first_name.strip())
-    return " ".join(part for part in parts if part) or user.get_username()
+    return formatting.vn_name(user)

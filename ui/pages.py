@@ -1,0 +1,29 @@
+"""The shell of every page: viewflow's site and menu around it, logged-in users only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import AccessMixin
+
+
+def attach_site(request) -> None:
+    """Copy viewflow's site/app/viewset from the URL resolver onto `request.resolver_match`, as
+    `viewflow.middleware.SiteMiddleware` would: the shell's menu reads them from there."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name, value in getattr(match.url_name, "extra", {}).items():
+            setattr(match, name, value)
+
+
+class PageMixin(AccessMixin):
+    """Logged-in users only (others go to the login page), inside viewflow's shell. `prepare()`
+    loads what the page is about and refuses (404, 403) before any handler runs."""
+
+    def dispatch(self, request, *args, **kwargs):
+        attach_site(request)
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.prepare(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request, *args, **kwargs) -> None:
+        pass
