@@ -79,13 +79,13 @@ class DossierDocumentsView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         dossier = dossier_for_page(user=user, pk=self.kwargs["pk"])
-        steps = scan_steps(user, dossier)
+        choices = scan_steps(user, dossier)
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             dossier=dossier,
             rows=form_rows(user, dossier),
             scans=list(SignedScan.objects.filter(dossier=dossier).defer("content").select_related("uploaded_by")),
-            scan_form=ScanForm(steps=steps) if steps else None,
+            scan_form=ScanForm(steps=choices) if choices else None,
             step_labels={name: str(step.label) for name, step in steps.STEPS.items()},
             default_signer=default_signer(user),
             signer_titles=SIGNER_TITLES,
@@ -167,10 +167,10 @@ class ScanUploadView(PageMixin, View):
 
     def post(self, request, pk):
         dossier = dossier_for_page(user=request.user, pk=pk)
-        steps = scan_steps(request.user, dossier)
-        if not steps:
+        choices = scan_steps(request.user, dossier)
+        if not choices:
             raise PermissionDenied(_("You hold no role that uploads scans for this dossier."))
-        form = ScanForm(request.POST, request.FILES, steps=steps)
+        form = ScanForm(request.POST, request.FILES, steps=choices)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
