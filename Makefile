@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The demo app (seed_demo, demo_logins, seed_quotas) is installed by the development settings only.
+DEV := DJANGO_SETTINGS_MODULE=config.settings_dev
 
 .PHONY: run test install messages migrate seed lint clean chromium bench
 
@@ -22,14 +24,14 @@ migrate: install
 	$(PY) manage.py migrate --noinput -v0
 
 seed: migrate
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_quotas
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_quotas
 
 # The background worker (bundles for many dossiers) runs beside the server and stops with it.
 run: messages seed
-	@$(PY) manage.py demo_logins
-	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker --no-reload -v0 & \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEV) $(PY) manage.py demo_logins
+	@trap 'kill 0' INT TERM EXIT; $(DEV) $(PY) manage.py db_worker --no-reload -v0 & \
+		$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright; Playwright's own
 # browser download is not used. Installed here when missing (CI runs as root on Debian).
@@ -38,14 +40,14 @@ chromium:
 		|| (apt-get update -q && apt-get install -y -q chromium)
 
 test: messages chromium
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --durations=20
 
 # Issue 7: the national-size benchmark in its own PostgreSQL database (created and migrated when
 # missing; the data set is built once and reused). `make bench SCALE=national`; BENCH_ARGS=--rebuild.
 SCALE ?= province
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partydev_bench
 bench: messages
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -473,7 +473,7 @@ def _compile(state: str, captured: list[_Capture], actor_id: int) -> Template:
 
 def make_templates(today: dt.date | None = None) -> dict[str, Template]:
     """Walk one dossier to each state through the services, read its rows, roll everything back."""
-    from tests.factories import PartyMemberFactory, UserFactory, dossier_in_state  # noqa: PLC0415
+    from builders.factories import PartyMemberFactory, UserFactory, dossier_in_state  # noqa: PLC0415
 
     templates: dict[str, Template] = {}
     for state, _share, _ages in STATE_MIX:

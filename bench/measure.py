@@ -373,8 +373,8 @@ def national_report(s: Subjects, n: int) -> PageResult:
 def case_rate(s: Subjects, n: int) -> tuple[float, float]:
     """(cases per second spotted → recognised through the services, ms of one task completion),
     in the bench secretary's cell, in a transaction rolled back."""
+    from builders.factories import dossier_in_state  # noqa: PLC0415
     from dossiers import services  # noqa: PLC0415
-    from tests.factories import dossier_in_state  # noqa: PLC0415
 
     cell = s.cell
     with transaction.atomic():
@@ -402,14 +402,14 @@ def case_rate(s: Subjects, n: int) -> tuple[float, float]:
 def pdf_times(s: Subjects, repeat: int = 5) -> tuple[float, float, float]:
     """(one form, a 15-document bundle, WeasyPrint's floor) in seconds, reusing bench_documents's
     steps on a recognised dossier walked through the services; all rolled back."""
+    from documents.management.commands.bench_documents import _png_scan  # noqa: PLC0415
     from weasyprint import HTML  # noqa: PLC0415
 
+    from builders.factories import dossier_in_state  # noqa: PLC0415
     from documents import rendering  # noqa: PLC0415
     from documents import services as doc_services  # noqa: PLC0415
     from documents.bundle import bundle_pdf  # noqa: PLC0415
     from documents.catalogue import BY_CODE, ISSUABLE  # noqa: PLC0415
-    from documents.management.commands.bench_documents import _png_scan  # noqa: PLC0415
-    from tests.factories import dossier_in_state  # noqa: PLC0415
 
     rendering._stylesheet()
     floor_html = "<html><body><h1>Floor</h1><p>Một trang tối thiểu.</p></body></html>"

@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "reports",
     "ui",
     "web",
-    "bench",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ with the reasons in Vietnamese and leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +198,52 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
                                 created_by=actor, notes=note))
         _history(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
     return dossier
+
+
+def candidate_create(*, candidate: Candidate, relatives: Sequence[Relative] = (), cell: Organization, source: str,
+                     spotted_on: dt.date, actor, note: str = "") -> Dossier:
+    """"Thêm quần chúng vào danh sách nguồn": the candidate, their relatives and the dossier, all or
+    nothing (a refusal of any of them writes none)."""
+    with transaction.atomic():
+        _save(candidate)
+        for relative in relatives:
+            relative.candidate = candidate
+            _save(relative)
+        return dossier_create(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on, actor=actor,
+                              note=note)
+
+
+def candidate_update(*, dossier: Dossier, candidate: Candidate, relatives: Sequence[Relative] = (),
+                     deleted_relatives: Sequence[Relative] = (), actor, note: str = "") -> Dossier:
+    """Correct the candidate's personal data and relatives while the dossier is open.
+
+    simple-history keeps each row's before/after; the dossier's history says who changed which
+    fields (their names only: the values are personal data and stay in the rows)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        if not d.is_open:
+            raise Refusal(_("The dossier is closed and cannot be edited."))
+        if candidate.pk != d.candidate_id or any(
+            r.candidate_id not in (None, candidate.pk) for r in [*relatives, *deleted_relatives]
+        ):
+            raise Refusal(_("These data do not belong to the candidate of this dossier."))
+        before = Candidate.objects.get(pk=candidate.pk)
+        fields = [str(f.verbose_name) for f in Candidate._meta.concrete_fields
+                  if getattr(before, f.attname) != getattr(candidate, f.attname)]
+        if fields:
+            _save(candidate)
+        changed = []
+        for relative in relatives:
+            relative.candidate = candidate
+            _save(relative)
+            changed.append(relative.full_name)
+        removed = [r.full_name for r in deleted_relatives if r.pk]
+        Relative.objects.filter(pk__in=[r.pk for r in deleted_relatives if r.pk]).delete()
+        if fields or changed or removed:
+            d.candidate = candidate
+            _history(d, actor, "update_candidate", d.state, note, fields=fields or None,
+                     relatives=changed or None, relatives_removed=removed or None)
+    return d
 
 
 def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields: Any) -> Dossier:

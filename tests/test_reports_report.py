@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from dossiers import demo
+from demo import builder as demo
 from dossiers.formatting import vn_percent
 from dossiers.models import OrgCategory, State
 from permissions.models import Role

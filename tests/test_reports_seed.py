@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from dossiers import demo
+from demo import builder as demo
+from demo.quotas import DISTRICT_QUOTA, largest_remainder
 from permissions.models import Role
 from reports import stats
-from reports.demo import DISTRICT_QUOTA, largest_remainder
 from reports.models import AdmissionQuota
 
 from .factories import UserFactory, grant

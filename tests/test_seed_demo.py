@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import demo
+from demo import builder as demo
 from dossiers.models import (
     ActKind,
     Dossier,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from ui.pages import PageMixin
 from workflows.models import Notice
 from workflows.notify import task_path
+from workflows.services import notices_mark_read
 
 
 class NoticeListView(PageMixin, ListView):
@@ -31,7 +31,7 @@ class NoticeListView(PageMixin, ListView):
         return context
 
     def post(self, request, *args, **kwargs):
-        marked = Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        marked = notices_mark_read(user=request.user)
         if marked:
             messages.success(request, _("All notices marked as read."))
         return HttpResponseRedirect(request.path)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -34,7 +33,7 @@ from dossiers.models import (
 )
 from dossiers.refusals import Refusal
 from dossiers.selectors import dossier_years, grassroots_of
-from dossiers.services import dossier_create, dossier_update_details
+from dossiers.services import candidate_create, candidate_update, dossier_update_details
 from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, scope_roots, visible_organizations
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
@@ -69,6 +68,7 @@ def step_label(name: str) -> str:
 ACTION_LABELS = {
     "create": gettext_lazy("Added to the source list"),
     "update_details": gettext_lazy("Dossier details edited"),
+    "update_candidate": gettext_lazy("Candidate's personal data edited"),
 }
 
 
@@ -534,13 +534,12 @@ class CandidateCreateView(PageMixin, TemplateView):
         form, relatives, dossier_form = self.build(request.POST)
         if form.is_valid() and relatives.is_valid() and dossier_form.is_valid():
             data = dossier_form.cleaned_data
+            candidate = form.instance
             try:
-                with transaction.atomic():
-                    candidate = form.save()
-                    relatives.instance = candidate
-                    relatives.save()
-                    dossier = dossier_create(candidate=candidate, cell=data["cell"], source=data["source"],
-                                             spotted_on=data["spotted_on"], actor=request.user, note=data["note"])
+                dossier = candidate_create(
+                    candidate=candidate, relatives=changed_relatives(relatives), cell=data["cell"],
+                    source=data["source"], spotted_on=data["spotted_on"], actor=request.user, note=data["note"],
+                )
             except Refusal as exc:
                 # Nothing was written; show the same input again with the reasons.
                 form, relatives, dossier_form = self.build(request.POST)
@@ -553,6 +552,12 @@ class CandidateCreateView(PageMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(form=form, relatives=relatives, dossier_form=dossier_form)
         )
+
+
+def changed_relatives(formset) -> list:
+    """The relatives typed or corrected in the formset (blank extra rows and deleted rows left out)."""
+    deleted = set(formset.deleted_forms)
+    return [f.instance for f in formset.forms if f.has_changed() and f not in deleted]
 
 
 class EditMixin:
@@ -580,11 +585,18 @@ class CandidateUpdateView(EditMixin, PageMixin, TemplateView):
     def post(self, request, pk):
         form, relatives = self.build(request.POST)
         if form.is_valid() and relatives.is_valid():
-            with transaction.atomic():
-                form.save()
-                relatives.save()
-            messages.success(request, _("The candidate's data was saved."))
-            return HttpResponseRedirect(reverse("dossiers:detail", args=[self.dossier.pk]))
+            try:
+                candidate_update(
+                    dossier=self.dossier, candidate=form.instance, relatives=changed_relatives(relatives),
+                    deleted_relatives=[f.instance for f in relatives.deleted_forms if f.instance.pk],
+                    actor=request.user,
+                )
+            except Refusal as exc:
+                for reason in exc.reasons:
+                    form.add_error(None, str(reason))
+            else:
+                messages.success(request, _("The candidate's data was saved."))
+                return HttpResponseRedirect(reverse("dossiers:detail", args=[self.dossier.pk]))
         return self.render_to_response(self.get_context_data(form=form, relatives=relatives, dossier=self.dossier))
 
 

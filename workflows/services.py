@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -21,6 +22,7 @@ from dossiers.formatting import vn_name
 from dossiers.models import Dossier
 from dossiers.refusals import Refusal
 
+from .models import Notice
 from .selectors import HELD_STATUSES, eligible_assignees, may_reassign, tasks_queue
 from .signals import task_assigned
 
@@ -121,3 +123,8 @@ def tasks_claim_bulk(*, tasks, user) -> BulkClaim:
         except Refusal as exc:
             result.refused[task.pk] = exc.reasons
     return result
+
+
+def notices_mark_read(*, user) -> int:
+    """Mark every unread notice of the user read; returns how many were."""
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports import demo
+from demo import quotas as demo
 
 
 class Command(BaseCommand):

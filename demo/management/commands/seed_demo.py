@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from dossiers import demo
+from demo import builder as demo
 from dossiers.models import Dossier, Organization, PartyMember, State
 
 

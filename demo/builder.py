@@ -24,11 +24,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from permissions.models import Role, RoleAssignment
-from permissions.services import role_grant
-
-from . import rules, services
-from .models import (
+from dossiers import rules, services
+from dossiers.models import (
     ActKind,
     Candidate,
     Dossier,
@@ -47,7 +44,12 @@ from .models import (
     VerificationMethod,
     WorkHistory,
 )
-from .workdays import is_working_day
+from dossiers.refusals import Refusal
+from dossiers.workdays import is_working_day
+from permissions.models import Role, RoleAssignment
+from permissions.services import role_grant
+from workflows.selectors import tasks_inbox, tasks_queue
+from workflows.services import task_claim
 
 SEED = 20230706  # the date of the district report the organisation list comes from
 PROVINCE_NAME = "Tỉnh ủy Nam Định"
@@ -1129,11 +1131,6 @@ def _varied(tasks: list) -> list:
 def claim_demo_tasks(users: dict | None = None) -> dict[str, int]:
     """Claim open tasks for the demo logins; a login that already holds open tasks is left alone,
     so running it again changes nothing. Returns how many each login claimed."""
-    from workflows.selectors import tasks_inbox, tasks_queue  # noqa: PLC0415 - workflows imports dossiers
-    from workflows.services import task_claim  # noqa: PLC0415
-
-    from .refusals import Refusal
-
     User = get_user_model()
     claimed: dict[str, int] = {}
     for username, wanted in DEMO_CLAIMS:

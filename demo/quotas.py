@@ -1,4 +1,4 @@
-"""Demo quotas for the demo district (dossiers.demo): `manage.py seed_quotas`.
+"""Demo quotas for the demo district (demo.builder): `manage.py seed_quotas`.
 
 For this year and last year: the district's quota is 110 admissions, the yearly target of the
 district's report (reference/004: "53 đảng viên đạt 48,2% chỉ tiêu năm"); the province's is 3% of
@@ -17,12 +17,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import demo
+from demo import builder as demo
 from dossiers.models import Organization, OrgCategory, OrgLevel
-
-from .models import AdmissionQuota, QuotaKind, resolve_percentage
-from .services import quota_set
-from .stats import members_by
+from reports.models import AdmissionQuota, QuotaKind, resolve_percentage
+from reports.services import quota_set
+from reports.stats import members_by
 
 DISTRICT_QUOTA = 110
 PERCENT = Decimal("3")

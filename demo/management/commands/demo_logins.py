@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from dossiers.demo import DEMO_USERS
+from demo.builder import DEMO_USERS
 from permissions.models import RoleAssignment
 
 

@@ -1,0 +1,397 @@
+"""factory-boy factories: an organisation tree, people, and dossiers walked to any state
+through the real services (so their evidence and history are complete)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from dossiers import rules, services
+from dossiers.models import (
+    Candidate,
+    MemberStatus,
+    Organization,
+    OrgLevel,
+    PartyMember,
+    Relative,
+    RelativeKind,
+    State,
+)
+from permissions.models import RoleAssignment
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hòa", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phúc",
+         "Quyên", "Sơn", "Thảo", "Trang", "Tuấn", "Yến"]
+
+
+def vietnamese_name(n: int) -> str:
+    return f"{SURNAMES[n % 10]} {MIDDLE[(n // 10) % 8]} {GIVEN[(n * 7) % 20]}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: GIVEN[n % 20])
+    last_name = factory.Sequence(lambda n: SURNAMES[n % 10])
+    password = factory.django.Password("pw-test-12345")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Tổ chức {n}")
+    level = OrgLevel.PROVINCE
+    place_name = "Vụ Bản"
+
+
+def org_tree(*, cells: int = 1, with_sub_committee: bool = False, official_members: int = 9,
+             committee_members: int = 9) -> dict:
+    """Province → district → grassroots (→ sub-committee) → cells."""
+    province = OrganizationFactory(name="Tỉnh ủy Nam Định", level=OrgLevel.PROVINCE, short_name="TU")
+    district = OrganizationFactory(name="Huyện ủy Vụ Bản", level=OrgLevel.DISTRICT, parent=province, short_name="HU")
+    grassroots = OrganizationFactory(
+        name="Đảng bộ xã Thành Lợi", level=OrgLevel.GRASSROOTS, parent=district, short_name="ĐU",
+        committee_members=committee_members, category="commune",
+    )
+    parent = grassroots
+    sub = None
+    if with_sub_committee:
+        sub = OrganizationFactory(name="Đảng ủy bộ phận thôn", level=OrgLevel.SUB_COMMITTEE, parent=grassroots)
+        parent = sub
+    cell_list = [
+        OrganizationFactory(name=f"Chi bộ thôn {i + 1}", level=OrgLevel.CELL, parent=parent, short_name="CB",
+                            official_members=official_members)
+        for i in range(cells)
+    ]
+    return {"province": province, "district": district, "grassroots": grassroots, "sub": sub, "cells": cell_list}
+
+
+class PartyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyMember
+
+    full_name = factory.Sequence(vietnamese_name)
+    sex = "male"
+    birth_date = dt.date(1980, 5, 1)
+    status = MemberStatus.OFFICIAL
+    joined_on = dt.date(2005, 3, 1)
+    official_since = dt.date(2006, 3, 1)
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    full_name = factory.Sequence(lambda n: vietnamese_name(n + 3))
+    sex = "female"
+    birth_date = factory.LazyFunction(lambda: timezone.localdate() - relativedelta(years=25))
+    place_of_birth = "Xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định"
+    home_town = "Xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định"
+    permanent_residence = "Thôn Đồng Đội, xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định"
+    occupation = "Giáo viên"
+    general_education = "upper_secondary"
+    professional_education = "university"
+
+
+class RelativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relative
+
+    kind = RelativeKind.FATHER
+    full_name = factory.Sequence(lambda n: vietnamese_name(n + 5))
+    birth_year = 1965
+
+
+def grant(user: User, role: str, organization: Organization) -> RoleAssignment:
+    """Through the service, so the guardian permissions follow as in production."""
+    from permissions.services import role_grant  # noqa: PLC0415
+
+    return role_grant(user=user, role=role, organization=organization, actor=None)
+
+
+# Walking a dossier through the real services ---------------------------------------------------
+
+PATH = [State.SPOTTED, State.TRAINING, State.MENTORING, State.BRANCH_VOTE, State.HIGHER_APPROVAL,
+        State.PROBATION, State.RECOGNIZED]
+
+
+def dossier_in_state(state: str, *, cell: Organization, actor: User | None = None, candidate: Candidate | None = None,
+                     today: dt.date | None = None, introducers: list[PartyMember] | None = None):
+    """A dossier brought to `state` by calling each service in order, with dates in the past that
+    satisfy every rule. Probation and recognition dates are placed so that the 12 months have run."""
+    today = today or timezone.localdate()
+    actor = actor or UserFactory()
+    candidate = candidate or CandidateFactory()
+    if not candidate.relatives.exists():
+        RelativeFactory(candidate=candidate, kind=RelativeKind.FATHER)
+        RelativeFactory(candidate=candidate, kind=RelativeKind.MOTHER, full_name="Trần Thị Mẹ")
+    members = introducers or [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]
+    terminal = state in (State.REJECTED, State.WITHDRAWN)
+    target = state if not terminal else State.SPOTTED
+    # Far enough back that probation (12 months) has ended by `today` when the state needs it.
+    start = today - relativedelta(months=16)
+    d = services.dossier_create(candidate=candidate, cell=cell, source="youth_union", spotted_on=start, actor=actor)
+
+    def at(days: int) -> dt.date:
+        return start + dt.timedelta(days=days)
+
+    def reached(s: str) -> bool:
+        return PATH.index(s) <= PATH.index(target)
+
+    if reached(State.TRAINING):
+        d = services.dossier_enroll_training(dossier=d, actor=actor, class_name="Lớp cảm tình Đảng khóa 1",
+                                             organiser="Trung tâm Chính trị huyện Vụ Bản", start_date=at(5))
+    if reached(State.MENTORING):
+        d = services.dossier_complete_training(dossier=d, actor=actor, number="CN-123", issued_on=at(12))
+        d = services.dossier_assign_mentor(dossier=d, actor=actor, member=members[0], assigned_on=at(13))
+        for m in members[:2]:
+            d = services.dossier_assign_introducer(dossier=d, actor=actor, member=m, worked_together_since=at(-800),
+                                                   assigned_on=at(13))
+    if reached(State.BRANCH_VOTE):
+        d = services.dossier_record_application(dossier=d, actor=actor, on=at(14))
+        d = services.dossier_record_personal_history(dossier=d, actor=actor, on=at(14))
+        d = services.dossier_start_verification(dossier=d, actor=actor, relative=None, method="letter",
+                                                verifying_unit="Đảng ủy xã", sent_on=at(15))
+        for r in candidate.relatives.all():
+            if r.requires_verification:
+                d = services.dossier_start_verification(dossier=d, actor=actor, relative=r, method="in_person",
+                                                        verifying_unit="Đảng ủy xã", sent_on=at(15))
+        for v in list(d.verifications.all()):
+            d = services.dossier_conclude_verification(dossier=d, actor=actor, verification=v, concluded_on=at(20),
+                                                       conclusion="Lịch sử chính trị rõ ràng.")
+        d = services.dossier_certify_personal_history(dossier=d, actor=actor, on=at(21))
+        d = services.dossier_record_opinions(dossier=d, actor=actor, date=at(22), workplace_opinion="Tốt.",
+                                             residence_opinion="Tốt.")
+        d = services.dossier_submit_for_vote(dossier=d, actor=actor, on=at(23))
+    if reached(State.HIGHER_APPROVAL):
+        eligible = cell.official_members or 9
+        d = services.dossier_record_branch_vote(dossier=d, actor=actor, meeting_date=at(25), eligible=eligible,
+                                                present=eligible, votes_for=eligible, votes_against=0,
+                                                number="1-NQ/CB", signer="Nguyễn Văn Bí Thư")
+    if reached(State.PROBATION):
+        if d.cell.parent.level == OrgLevel.SUB_COMMITTEE:
+            d = services.dossier_record_sub_committee_admission(dossier=d, actor=actor, number="1-BC/ĐUBP",
+                                                                date=at(26), signer="Bí thư ĐUBP")
+        d = services.dossier_record_grassroots_admission(dossier=d, actor=actor, meeting_date=at(27), present=9,
+                                                         votes_for=9, votes_against=0, number="2-NQ/ĐU",
+                                                         signer="Bí thư Đảng ủy")
+        d = services.dossier_decide_admission(dossier=d, actor=actor, approved=True, number="90-QĐ/HU", date=at(40),
+                                              signer="Phó Bí thư Thường trực", issuer="Ban Thường vụ Huyện ủy")
+        d = services.dossier_hold_ceremony(dossier=d, actor=actor, date=at(50), place="Hội trường xã",
+                                           chaired_by="Bí thư chi bộ")
+    if reached(State.RECOGNIZED):
+        end = d.official_date
+        d = services.dossier_record_new_member_certificate(dossier=d, actor=actor, class_name="Lớp đảng viên mới",
+                                                           organiser="Trung tâm Chính trị huyện",
+                                                           start_date=at(80), number="ĐVM-7", issued_on=at(85))
+        d = services.dossier_record_self_review(dossier=d, actor=actor, date=end, strengths="Tốt", weaknesses="Ít")
+        d = services.dossier_record_progress_report(dossier=d, actor=actor, mentor=members[0], period_start=at(50),
+                                                    period_end=end, content="Hoàn thành tốt nhiệm vụ.", final=True)
+        d = services.dossier_record_opinions(dossier=d, actor=actor, date=end, workplace_opinion="Tốt.",
+                                             residence_opinion="Tốt.")
+        eligible = cell.official_members or 9
+        d = services.dossier_record_recognition_vote(dossier=d, actor=actor, meeting_date=end, eligible=eligible,
+                                                     present=eligible, votes_for=eligible, votes_against=0,
+                                                     number="5-NQ/CB", signer="Bí thư chi bộ")
+        if d.cell.parent.level == OrgLevel.SUB_COMMITTEE:
+            d = services.dossier_record_sub_committee_recognition(dossier=d, actor=actor, number="2-BC/ĐUBP",
+                                                                  date=end, signer="Bí thư ĐUBP")
+        d = services.dossier_record_grassroots_recognition(dossier=d, actor=actor, meeting_date=end, present=9,
+                                                           votes_for=9, votes_against=0, number="6-NQ/ĐU",
+                                                           signer="Bí thư Đảng ủy")
+        d = services.dossier_recognize(dossier=d, actor=actor, number="120-QĐ/HU", date=end,
+                                       signer="Phó Bí thư Thường trực", issuer="Ban Thường vụ Huyện ủy")
+    if state == State.REJECTED:
+        d = services.dossier_reject(dossier=d, actor=actor, reason="Chưa đủ tiêu chuẩn.")
+    if state == State.WITHDRAWN:
+        d = services.dossier_withdraw(dossier=d, actor=actor, reason="Quần chúng chuyển công tác.")
+    return d
+
+
+# Quotas and statistics (reports app) ----------------------------------------------------------
+# Dossiers written straight to the table: the statistics read dates and states, not evidence, and a
+# report test needs hundreds of them. Walk a dossier through `dossier_in_state` when its history matters.
+
+
+def admitted_dossier(*, cell: Organization, decision_date: dt.date, ceremony_date: dt.date | None = None,
+                     state: str = State.PROBATION, **candidate_fields):
+    """A dossier admitted by a decision of `decision_date` (ceremony 10 days later unless given)."""
+    from dossiers.models import Dossier
+
+    ceremony_date = ceremony_date or decision_date + dt.timedelta(days=10)
+    candidate = CandidateFactory(**candidate_fields)
+    return Dossier.objects.create(
+        candidate=candidate, cell=cell, state=state, source="youth_union",
+        spotted_on=decision_date - dt.timedelta(days=200), decision_date=decision_date,
+        ceremony_date=ceremony_date, official_date=ceremony_date + relativedelta(months=12),
+    )
+
+
+def open_dossier(*, cell: Organization, state: str = State.MENTORING, spotted_on: dt.date | None = None):
+    """A candidate in the pipeline (any state before admission), with the history rows the
+    statistics read for a past date: added on `spotted_on`, moved to `state` the day after."""
+    from dossiers.models import Dossier, DossierHistory
+
+    spotted_on = spotted_on or timezone.localdate() - dt.timedelta(days=30)
+    d = Dossier.objects.create(candidate=CandidateFactory(), cell=cell, state=state, source="cell",
+                               spotted_on=spotted_on)
+    DossierHistory.objects.create(dossier=d, action="create", from_state=State.SPOTTED, to_state=State.SPOTTED,
+                                  effective_on=spotted_on)
+    if state != State.SPOTTED:
+        DossierHistory.objects.create(dossier=d, action="test", from_state=State.SPOTTED, to_state=state,
+                                      effective_on=spotted_on + dt.timedelta(days=1))
+    return d
+
+
+def quota(organization: Organization, year: int, *, count: int | None = None, percent=None,
+          membership_base: int | None = None):
+    """An AdmissionQuota row written directly (the service and its checks have their own tests)."""
+    from reports.models import AdmissionQuota, QuotaKind
+
+    return AdmissionQuota.objects.create(
+        organization=organization, year=year, kind=QuotaKind.COUNT if count is not None else QuotaKind.PERCENT,
+        count=count, percent=percent, membership_base=membership_base,
+    )
+
+
+def bulk_province(*, districts: int, grassroots_per_district: int, cells_per_grassroots: int = 1,
+                  year: int | None = None) -> dict:
+    """A province built with bulk_create (paths set by hand): province → districts → grassroots →
+    cells, each cell with 20 members, one admitted and one open dossier, each organisation a quota."""
+    from dossiers.models import Dossier
+    from reports.models import AdmissionQuota, QuotaKind
+    from reports.profiles import profiles_rebuild
+
+    year = year or timezone.localdate().year
+    province = OrganizationFactory(name="Tỉnh ủy Bulk", level=OrgLevel.PROVINCE)
+
+    def level(parents, n, lvl, **extra):
+        rows = [Organization(name=f"{lvl} {p.pk}-{i}", level=lvl, parent=p, category="commune", sort_order=i, **extra)
+                for p in parents for i in range(n)]
+        created = Organization.objects.bulk_create(rows)
+        if any(o.pk is None for o in created):  # a backend that returns no ids
+            created = list(Organization.objects.filter(level=lvl, parent__in=parents).order_by("pk"))
+        by_pk = {p.pk: p for p in parents}
+        for org in created:
+            org.path = by_pk[org.parent_id].path + f"{org.pk:06d}."
+        Organization.objects.bulk_update(created, ["path"])
+        return created
+
+    district_rows = level([province], districts, OrgLevel.DISTRICT)
+    grassroots_rows = level(district_rows, grassroots_per_district, OrgLevel.GRASSROOTS)
+    cell_rows = level(grassroots_rows, cells_per_grassroots, OrgLevel.CELL, official_members=20)
+    candidates = Candidate.objects.bulk_create([
+        Candidate(full_name=vietnamese_name(i), sex="female" if i % 2 else "male", birth_date=dt.date(1998, 1, 1),
+                  place_of_birth="Nam Định", home_town="Nam Định", permanent_residence="Nam Định",
+                  occupation="Giáo viên", general_education="upper_secondary")
+        for i in range(2 * len(cell_rows))
+    ])
+    day = dt.date(year, 1, 15)
+    dossiers = []
+    for i, cell in enumerate(cell_rows):
+        dossiers.append(Dossier(candidate=candidates[2 * i], cell=cell, state=State.PROBATION, source="cell",
+                                spotted_on=day - dt.timedelta(days=200), year=day.year - 1, decision_date=day,
+                                ceremony_date=day + dt.timedelta(days=5)))
+        dossiers.append(Dossier(candidate=candidates[2 * i + 1], cell=cell, state=State.MENTORING, source="cell",
+                                spotted_on=day, year=day.year))
+    Dossier.objects.bulk_create(dossiers)
+    # bulk_create skips the signals that write the admission profiles.
+    profiles_rebuild(dossiers=Dossier.objects.filter(cell__in=cell_rows))
+    AdmissionQuota.objects.bulk_create([
+        AdmissionQuota(organization=org, year=year, kind=QuotaKind.COUNT, count=2)
+        for org in [province, *district_rows, *grassroots_rows, *cell_rows]
+    ])
+    return {"province": province, "districts": district_rows, "grassroots": grassroots_rows, "cells": cell_rows,
+            "count": 1 + len(district_rows) + len(grassroots_rows) + len(cell_rows)}
+
+
+# Official documents (documents app) ------------------------------------------------------------
+
+
+def dossier_with_union_resolution(*, cell: Organization, kind: str = "4-KNĐ", actor: User | None = None,
+                                  number: str = "3-NQ/ĐTN"):
+    """A dossier in training whose Youth Union (4-KNĐ) or Trade Union (4A-KNĐ) committee introduced
+    the candidate, replacing one introducer (Charter Art. 4 §1)."""
+    actor = actor or UserFactory()
+    d = dossier_in_state(State.TRAINING, cell=cell, actor=actor)
+    return services.dossier_record_union_resolution(
+        dossier=d, actor=actor, kind=kind, issuer="BCH Đoàn xã Thành Lợi" if kind == "4-KNĐ" else "BCH Công đoàn trường",
+        number=number, date=timezone.localdate() - dt.timedelta(days=3), signer="Lê Thị Đoàn",
+    )
+
+
+def dossier_removed(*, cell: Organization, actor: User | None = None, number: str = ""):
+    """A probationer removed from the list (xóa tên) after the cell voted 2/3 against recognition;
+    the removal decision is recorded without a number, so the document registry numbers it."""
+    actor = actor or UserFactory()
+    d = dossier_in_state(State.PROBATION, cell=cell, actor=actor)
+    end = rules.official_date(d.ceremony_date)
+    mentor = d.mentors.first().member
+    d = services.dossier_record_new_member_certificate(dossier=d, actor=actor, class_name="Lớp đảng viên mới",
+                                                       organiser="Trung tâm Chính trị huyện",
+                                                       start_date=d.ceremony_date + dt.timedelta(days=30),
+                                                       number="ĐVM-9", issued_on=d.ceremony_date + dt.timedelta(days=35))
+    d = services.dossier_record_self_review(dossier=d, actor=actor, date=end, strengths="Có cố gắng",
+                                            weaknesses="Chưa gương mẫu")
+    d = services.dossier_record_progress_report(dossier=d, actor=actor, mentor=mentor, period_start=d.ceremony_date,
+                                                period_end=end, content="Chưa đủ tư cách.", final=True)
+    d = services.dossier_record_opinions(dossier=d, actor=actor, date=end, workplace_opinion="Chưa tốt.",
+                                         residence_opinion="Chưa tốt.", favourable=False)
+    eligible = cell.official_members or 9
+    d = services.dossier_record_recognition_vote(dossier=d, actor=actor, meeting_date=end, eligible=eligible,
+                                                 present=eligible, votes_for=0, votes_against=eligible)
+    return services.dossier_remove(dossier=d, actor=actor, number=number, date=end, signer="Phó Bí thư Thường trực",
+                                   issuer="Ban Thường vụ Huyện ủy", reason="Không đủ tư cách đảng viên.")
+
+
+def pdf_text(pdf: bytes, page: int | None = None) -> str:
+    """The text of a PDF (all pages, or one), Unicode NFC, as pypdf extracts it."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(bytes(pdf))).pages
+    chosen = pages if page is None else [pages[page]]
+    return unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in chosen))
+
+
+def scan_png(width: int = 600, height: int = 800) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def scan_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 600), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def scan_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
