@@ -203,7 +203,7 @@ def test_demo_logins_prints_every_account_and_the_address(seeded, db, monkeypatc
 
 def test_demo_logins_without_demo_accounts_says_to_seed_first(seeded, db, monkeypatch):
     nobody = demo.DemoUser("nobody", Role.AUDITOR, "district", "Không", "Có")
-    monkeypatch.setattr("dossiers.management.commands.demo_logins.DEMO_USERS", [nobody])
+    monkeypatch.setattr("demo.management.commands.demo_logins.DEMO_USERS", [nobody])
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "seed_demo" in out.getvalue()
