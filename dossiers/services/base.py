@@ -1,0 +1,147 @@
+"""The machinery every service shares: the lock, the step check, full_clean-then-save, the history row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from .. import gates, rules, steps
+from ..models import (
+    Dossier,
+    DossierHistory,
+    PartyAct,
+    Vote,
+)
+from ..refusals import Refusal, refusal_from
+from ..signals import dossier_changed
+
+# --- The machinery every service shares -------------------------------------------------------
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    """The dossier row, locked for this transaction; refused if its state moved under the caller."""
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related(
+        "candidate", "cell", "cell__parent", "cell__parent__parent").get(
+        pk=dossier.pk
+    )
+    if locked.state != dossier.state:
+        raise Refusal(_(
+            "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
+        ) % {"state": locked.get_state_display()})
+    return locked
+
+
+@dataclass(frozen=True)
+class Taking:
+    """A step being taken: which, on which locked dossier, from which state, and what its gate said."""
+
+    step: str
+    dossier: Dossier
+    from_state: str
+    verdict: gates.Verdict
+
+
+def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> Taking:
+    """The step's gate (`dossiers.steps`) on date `on`, plus the service's own checks: refused
+    with every reason at once, or the step may go on."""
+    verdict = steps.check(step, dossier, on)
+    reasons = verdict.reasons + [r for r in extra if r]
+    if reasons:
+        raise Refusal(reasons)
+    return Taking(step=step, dossier=dossier, from_state=dossier.state, verdict=verdict)
+
+
+def _save(obj: models.Model) -> models.Model:
+    """full_clean() then save; validation errors become refusals with their messages."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise refusal_from(exc) from exc
+    obj.save()
+    return obj
+
+
+def _not_future(day: dt.date, what: str) -> str | None:
+    if day > timezone.localdate():
+        return _("%(what)s cannot be in the future.") % {"what": what}
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _record(taking: Taking, actor, note: str = "", *, on: dt.date | None = None, **evidence: Any) -> DossierHistory:
+    """The history row of a step taken (see `_history`)."""
+    return _history(taking.dossier, actor, taking.step, taking.from_state, note, on=on, **evidence)
+
+
+def _history(
+    dossier: Dossier, actor, action: str, from_state: str, note: str = "", *, on: dt.date | None = None,
+    **evidence: Any,
+) -> DossierHistory:
+    """One history row; `on` is the date the act took effect (a meeting, a decision), which the
+    timeline shows beside the moment it was recorded."""
+    event = DossierHistory.objects.create(
+        dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=dossier.state,
+        effective_on=on or timezone.localdate(), note=note,
+        evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
+    )
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    return event
+
+
+def _transition(dossier: Dossier, name: str) -> None:
+    try:
+        getattr(dossier, name)()
+        dossier.save()
+    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+        raise Refusal(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
+
+
+def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeting_mode: str, eligible: int,
+          present: int, votes_for: int, votes_against: int, abstain: int) -> Vote:
+    refusal = rules.vote_counts_refusal(
+        eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against, abstain=abstain
+    )
+    if refusal:
+        raise Refusal(refusal)
+    vote = Vote(
+        dossier=dossier, purpose=purpose, meeting_date=meeting_date, meeting_mode=meeting_mode,
+        eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
+        abstain=abstain, passed=rules.two_thirds(votes_for=votes_for, eligible=eligible), recorded_by=actor,
+    )
+    return _save(vote)
+
+
+def _act(dossier: Dossier, kind: str, *, issuer: str, number: str, date: dt.date, signer: str,
+         vote: Vote | None = None, approved: bool = True, reason: str = "") -> PartyAct:
+    return _save(PartyAct(dossier=dossier, kind=kind, issuer=issuer, number=number, date=date, signer=signer,
+                          vote=vote, approved=approved, reason=reason))
+
+
+def _grassroots_name(dossier: Dossier) -> str:
+    org = dossier.cell.grassroots()
+    return org.name if org else dossier.cell.name
+
+def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | None) -> int:
+    """[R] Committee votes: ≥ 2/3 of the committee's members; the base defaults to the
+    grassroots committee size recorded on the organisation."""
+    if eligible:
+        return eligible
+    grassroots = dossier.cell.grassroots()
+    if grassroots is None or not grassroots.committee_members:
+        raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
+    return grassroots.committee_members
