@@ -1,8 +1,9 @@
-"""`manage.py seed_demo` and `manage.py demo_logins`: the demo data is built once for the module
+"""`manage.py seed_demo` and `manage.py demo_logins`, and the demo logins' task pages: the demo data is built once for the module
 (one transaction, rolled back at the end) and each test reads it inside its own savepoint."""
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from dossiers.models import (
 )
 from permissions.models import Role, RoleAssignment
 from permissions.scoping import visible_dossiers
+from workflows.notify import digest
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +210,39 @@ def test_demo_logins_without_demo_accounts_says_to_seed_first(seeded, db, monkey
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "seed_demo" in out.getvalue()
+
+
+# --- The demo logins' task pages (on the same seed) -------------------------------------------
+
+TASK_ROLES = ["bithu", "phobithu", "danguy", "btv", "giupdo"]
+# They do no step themselves; their list is the late work they must chase in their scope.
+FOLLOW_UP_ROLES = ["doan", "bantochuc", "kiemtra", "admin"]
+
+
+@pytest.mark.parametrize("username", TASK_ROLES)
+def test_every_demo_login_with_a_task_role_has_a_non_empty_inbox(seeded, db, client, username):
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    assert row_ids(client.get(reverse("tasks:inbox")))
+    assert row_ids(client.get(reverse("index")))
+
+
+@pytest.mark.parametrize("username", FOLLOW_UP_ROLES)
+def test_demo_logins_that_follow_up_see_late_work_on_their_home_page(seeded, db, client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(reverse("index"))
+    assert response.status_code == 200
+    assert row_ids(response)
+    assert row_ids(client.get(reverse("tasks:overdue")))
+    assert reverse("dossiers:index") in response.content.decode()
+
+
+def test_the_daily_digest_on_the_demo_mails_every_demo_login_with_open_tasks(seeded, db, mailoutbox):
+    sent = digest(timezone.localdate())
+    recipients = {m.to[0] for m in mailoutbox}
+    assert sent == len(mailoutbox) > 0
+    assert {f"{name}@vuban.example" for name in TASK_ROLES} <= recipients
+
+
+def row_ids(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-task="(\d+)"', response.content.decode())]

@@ -2,12 +2,9 @@
 
 import datetime as dt
 import re
-from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -178,45 +175,3 @@ def test_the_archive_page_lists_finished_tasks(as_secretary, secretary_a, cell_a
                                      start_date=timezone.localdate())
     assert row_ids(as_secretary.get(reverse("tasks:archive"))) == [task.pk]
     assert row_ids(as_secretary.get(reverse("tasks:inbox"))) == []
-
-
-# --- The demo data (one seed for the module, rolled back at the end) ---------------------------
-
-TASK_ROLES = ["bithu", "phobithu", "danguy", "btv", "giupdo"]
-# They do no step themselves; their list is the late work they must chase in their scope.
-FOLLOW_UP_ROLES = ["doan", "bantochuc", "kiemtra", "admin"]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.mark.parametrize("username", TASK_ROLES)
-def test_every_demo_login_with_a_task_role_has_a_non_empty_inbox(seeded, db, client, username):
-    user = get_user_model().objects.get(username=username)
-    client.force_login(user)
-    assert row_ids(client.get(reverse("tasks:inbox")))
-    assert row_ids(client.get(reverse("index")))
-
-
-@pytest.mark.parametrize("username", FOLLOW_UP_ROLES)
-def test_demo_logins_that_follow_up_see_late_work_on_their_home_page(seeded, db, client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    response = client.get(reverse("index"))
-    assert response.status_code == 200
-    assert row_ids(response)
-    assert row_ids(client.get(reverse("tasks:overdue")))
-    assert reverse("dossiers:index") in response.content.decode()
-
-
-def test_the_daily_digest_on_the_demo_mails_every_demo_login_with_open_tasks(seeded, db, mailoutbox):
-    from workflows.notify import digest
-
-    sent = digest(timezone.localdate())
-    recipients = {m.to[0] for m in mailoutbox}
-    assert sent == len(mailoutbox) > 0
-    assert {f"{name}@vuban.example" for name in TASK_ROLES} <= recipients
