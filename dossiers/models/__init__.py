@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from .formatting import fold
+from ..formatting import fold
 
 # --------------------------------------------------------------------------------------------
 # Organisations
