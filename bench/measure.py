@@ -402,9 +402,9 @@ def case_rate(s: Subjects, n: int) -> tuple[float, float]:
 def pdf_times(s: Subjects, repeat: int = 5) -> tuple[float, float, float]:
     """(one form, a 15-document bundle, WeasyPrint's floor) in seconds, reusing bench_documents's
     steps on a recognised dossier walked through the services; all rolled back."""
-    from bench.management.commands.bench_documents import _png_scan  # noqa: PLC0415
     from weasyprint import HTML  # noqa: PLC0415
 
+    from bench.management.commands.bench_documents import _png_scan  # noqa: PLC0415
     from builders.factories import dossier_in_state  # noqa: PLC0415
     from documents import rendering  # noqa: PLC0415
     from documents import services as doc_services  # noqa: PLC0415
