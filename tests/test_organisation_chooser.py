@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dossiers.models import OrgLevel
 from permissions.models import Role
-from web.views import organization_choices
+from web.presenters import organization_choices
 
 from .factories import OrganizationFactory, UserFactory, grant
 

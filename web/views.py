@@ -3,19 +3,15 @@ change from `dossiers.services`; a view only loads, shows, and hands a valid for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -35,20 +31,12 @@ from dossiers.refusals import Refusal
 from dossiers.selectors import dossier_years, grassroots_of
 from dossiers.services import candidate_create, candidate_update, dossier_update_details
 from permissions.models import PersonalDataRead
-from permissions.scoping import access_dossier, scope_roots, visible_organizations
+from permissions.scoping import access_dossier, visible_organizations
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
 from ui.links import url_maker
 from ui.pages import PageMixin
-from ui.templatetags.vn import vn_date, vn_datetime, vn_name
-from workflows.page import (
-    chart_svg,
-    process_tasks,
-    process_view,
-    remember_inbox_count,
-    status_label,
-    task_title,
-)
+from workflows.page import chart_svg, process_tasks, process_view, remember_inbox_count
 
 from . import access
 from .forms import (
@@ -59,72 +47,24 @@ from .forms import (
     DossierDetailsForm,
     relative_formset,
 )
-
-
-def step_label(name: str) -> str:
-    return steps.label(name)
-
-
-ACTION_LABELS = {
-    "create": gettext_lazy("Added to the source list"),
-    "update_details": gettext_lazy("Dossier details edited"),
-    "update_candidate": gettext_lazy("Candidate's personal data edited"),
-}
-
-
-def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return str(ACTION_LABELS[action])
-    return step_label(action)
-
+from .presenters import (
+    SORTS,
+    field_rows,
+    next_step_panel,
+    organization_choices,
+    process_steps,
+    state_labels,
+    step_label,
+    timeline,
+)
 
 # --- The list ---------------------------------------------------------------------------------
-
-SORTS = {
-    "": ("-spotted_on", "-id"),
-    "name": ("candidate__search_name", "id"),
-    "-changed": ("-last_change", "-id"),
-    "spotted": ("spotted_on", "id"),
-}
 
 
 def _scoped_organizations(request):
     if request is None:
         return Organization.objects.none()
     return visible_organizations(request.user).order_by("path")
-
-
-# The organisation chooser lists the top of the user's scope and one level below it, then the
-# children and ancestors of the organisation chosen (drill-down). Listing a province's whole tree
-# (6,000 organisations) cost seconds of rendering; the field still accepts any organisation in scope.
-def organization_choices(user, selected) -> list[tuple[str, str]]:
-    """(id, name) of the organisations the list's chooser offers, in tree order; one query.
-
-    The top is found from the scope's paths (read once per request) and its children through
-    their parent, each an indexed lookup, joined by UNION: one condition ORing them made
-    PostgreSQL walk a province's whole subtree (7 ms measuring every path, 70 ms with a subplan)."""
-    roots = scope_roots(user)
-    columns = ("pk", "name", "path")
-    if roots is None:
-        parts = [Organization.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))]
-    elif not roots:
-        return []
-    else:
-        # Paths are 7 characters a level: the shallowest roots, their children, and the roots one
-        # level deeper (which a shallower root's children may not include).
-        shallowest = min(len(p) for p in roots)
-        parts = [
-            Organization.objects.filter(path__in=[p for p in roots if len(p) <= shallowest + 7]),
-            Organization.objects.filter(parent_id__in=Organization.objects.filter(
-                path__in=[p for p in roots if len(p) == shallowest]).values("pk")),
-        ]
-    if selected not in (None, "") and str(selected).isdigit():
-        pk = int(selected)
-        parts.append(visible_organizations(user).filter(
-            Q(pk=pk) | Q(parent_id=pk) | Q(pk=Subquery(Organization.objects.filter(pk=pk).values("parent_id")))))
-    first, *rest = [part.order_by().values_list(*columns) for part in parts]
-    rows = first.union(*rest).order_by("path") if rest else first.order_by("path")
-    return [(str(pk), name) for pk, name, _path in rows]
 
 
 class DossierFilter(django_filters.FilterSet):
@@ -285,112 +225,7 @@ class DossierListView(PageMixin, FilterView):
         return ctx
 
 
-def state_labels() -> dict[str, str]:
-    """{state: its label in the active language}."""
-    return {value: str(label) for value, label in State.choices}
-
-
 # --- The dossier page -------------------------------------------------------------------------
-
-
-@dataclass
-class PanelStep:
-    name: str
-    label: str
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    may_take: bool = False
-    roles: list[str] = field(default_factory=list)
-    url: str = ""
-
-    @property
-    def allowed(self) -> bool:
-        return not self.reasons
-
-
-def next_step_panel(user, dossier: Dossier, today) -> list[PanelStep]:
-    """Each step of the current state: can it be taken today, by this user, and if not, why."""
-    pairs = [(s.name, s.label, v) for s, v in steps.next_steps(dossier, today)]
-    panel = []
-    for name, label, verdict in pairs:
-        item = PanelStep(name=name, label=str(label), reasons=[str(r) for r in verdict.reasons],
-                         warnings=[str(w) for w in verdict.warnings])
-        if item.allowed:
-            item.may_take = access.may_take_step(user, dossier, name)
-            if item.may_take:
-                item.url = reverse("dossiers:step", args=[dossier.pk, name])
-            else:
-                item.roles = access.role_labels(name)
-        panel.append(item)
-    return panel
-
-
-def field_rows(obj, names) -> list[tuple[str, object]]:
-    """(label, value) for the named model fields; choices as their labels, empty values left out."""
-    rows = []
-    for name in names:
-        model_field = obj._meta.get_field(name)
-        value = getattr(obj, name)
-        if model_field.choices:
-            value = getattr(obj, f"get_{name}_display")()
-        if value in (None, ""):
-            continue
-        rows.append((str(model_field.verbose_name), value))
-    return rows
-
-
-def timeline(dossier: Dossier, ended_tasks) -> list[dict]:
-    """The dossier's history and its process's ended tasks in one list, newest first, in the order
-    they were recorded (the history is append-only; a task ends when the action that did its work
-    is recorded). Each item says whether it is an action on the dossier or a task of the process,
-    with the texts the page prints worked out here (a few dozen items: the template's filters and
-    tags per item cost more than the rest of the page's sections together)."""
-    states = state_labels()
-    items = []
-    for e in dossier.events.all():
-        recorded = vn_datetime(e.at)
-        items.append({
-            "kind": "action", "at": e.at, "event": e, "label": action_label(e.action), "actor": vn_name(e.actor),
-            "when": capfirst(vn_date(e.effective_on or e.at)),
-            "recorded": _("Recorded at %(when)s") % {"when": recorded},
-            "from_label": states.get(e.from_state, e.from_state), "to_label": states.get(e.to_state, e.to_state),
-        })
-    items += [
-        {"kind": "task", "at": t.finished, "task": t, "label": task_title(t), "actor": vn_name(t.owner),
-         "status": t.status, "status_label": status_label(t.status), "when": capfirst(vn_datetime(t.finished))}
-        for t in ended_tasks if t.finished is not None
-    ]
-    items.sort(key=lambda item: item["at"], reverse=True)
-    return items
-
-
-def process_steps(process) -> list[tuple[object, list[str]]]:
-    """(step, the lines of its status) for the process panel, in flow order."""
-    rows = []
-    not_on_path, not_reached = _("Not on this case's path"), _("Not reached yet")
-    for step in process.steps:
-        if step.current:
-            lines = []
-            for t in step.open_tasks:
-                line = status_label(t.status)
-                if t.owner is not None:
-                    line += f": {vn_name(t.owner)}"
-                deadline = getattr(t, "deadline", None)
-                if deadline is not None:
-                    line += " · " + _("due %(day)s") % {"day": vn_date(deadline.due_on)}
-                lines.append(line)
-        elif step.state in ("done", "canceled"):
-            last = step.last
-            line = status_label(last.status)
-            if step.state == "done" and last.owner is not None:
-                line += f": {vn_name(last.owner)}"
-            lines = [f"{line}, {vn_date(last.finished)}"]
-        elif step.state == "skipped" or process.finished:
-            lines = [not_on_path]
-        else:
-            lines = [not_reached]
-        rows.append((step, lines))
-    return rows
 
 
 class DossierDetailView(PageMixin, TemplateView):
