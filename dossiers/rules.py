@@ -1,13 +1,15 @@
 """The conditions of the Party Charter and its regulations, one function each.
 
 Each function takes plain facts and returns `None` when the condition holds, or the reason it does
-not, in Vietnamese, ready to show a cell secretary. Which step checks which condition is in
+not, in Vietnamese, ready to show a cell secretary; `@cites` gives that reason the rule it applies
+(a `refusals.Reason`, whose `.rule` the pages and the API can show). Which step checks which condition is in
 `dossiers.gates`; the numbers marked [R] in shared/domain.md come from `settings.PARTY_RULES`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ from .models import (
     GeneralEducation,
     LeaveReason,
 )
+from .refusals import Reason
 from .workdays import add_working_days
 
 MIN_AGE_YEARS = 18
@@ -38,6 +41,27 @@ def regulation() -> str:
     return str(rule("REGULATION"))
 
 
+def cites(citation: str):
+    """The rule a refusal function applies; "{reg}" stands for the regulation in force
+    (`PARTY_RULES["REGULATION"]`). Each reason it returns becomes a `Reason` carrying it."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            result = function(*args, **kwargs)
+            cited = citation.format(reg=regulation())
+            if result is None:
+                return None
+            if isinstance(result, str):
+                return Reason(result, rule=cited)
+            return [Reason(r, rule=cited) for r in result]
+
+        checked.citation = citation
+        return checked
+
+    return decorate
+
+
 def age_in_months(birth_date: dt.date, on_date: dt.date) -> int:
     delta = relativedelta(on_date, birth_date)
     return delta.years * 12 + delta.months
@@ -50,6 +74,7 @@ def describe_age(months: int) -> str:
 # --- Eligibility (shared/domain.md §1) -------------------------------------------------------
 
 
+@cites("{reg} 1.1.1")
 def age_refusal(*, birth_date: dt.date, on_date: dt.date, over_sixty_case: bool = False) -> str | None:
     """232-QĐ/TW 1.1.1: from full 18 to full 60 years, counted in months, on the branch vote date.
 
@@ -69,6 +94,7 @@ def age_refusal(*, birth_date: dt.date, on_date: dt.date, over_sixty_case: bool 
     return None
 
 
+@cites("{reg} 1.1.2; Hướng dẫn 01-HD/TW 1.1")
 def over_sixty_approval_refusal(
     *, birth_date: dt.date, vote_date: dt.date, approval_ref: str
 ) -> str | None:
@@ -82,6 +108,7 @@ def over_sixty_approval_refusal(
     return None
 
 
+@cites("{reg} 1.2")
 def education_refusal(*, general_education: str, exception: str) -> str | None:
     """232-QĐ/TW 1.2.1: lower-secondary diploma or higher; 1.2.2 and HD 01-HD/TW: primary school in
     disadvantaged areas, literacy in Quốc ngữ for village elders and heads of hamlets."""
@@ -99,6 +126,7 @@ def education_refusal(*, general_education: str, exception: str) -> str | None:
     ) % {"reg": regulation()}
 
 
+@cites("{reg} 3.5.1")
 def readmission_refusal(
     *,
     former_member: bool,
@@ -151,6 +179,7 @@ def certificate_expiry(issued_on: dt.date) -> dt.date:
     return issued_on + relativedelta(years=int(rule("CERTIFICATE_VALID_YEARS")))
 
 
+@cites("Giấy chứng nhận CN-NTVĐ có giá trị 5 năm [R]")
 def certificate_refusal(*, issued_on: dt.date | None, on_date: dt.date) -> str | None:
     """[R] The party-awareness certificate must be held and still valid on the branch vote date."""
     if issued_on is None:
@@ -177,6 +206,7 @@ class IntroducerFacts:
     override_reason: str = ""
 
 
+@cites("Điều lệ Đảng, Điều 4 khoản 2")
 def introducer_refusal(*, introducer: IntroducerFacts, on_date: dt.date) -> str | None:
     """Charter Art. 4 §2: an official member who has worked with the candidate for at least one
     year; a probationary member cannot introduce. A replacement assigned by the branch may be
@@ -201,6 +231,7 @@ def introducers_needed(*, has_union_resolution: bool) -> int:
     return 1 if has_union_resolution else 2
 
 
+@cites("Điều lệ Đảng, Điều 4 khoản 1")
 def introducers_refusals(
     *, introducers: Iterable[IntroducerFacts], has_union_resolution: bool, on_date: dt.date
 ) -> list[str]:
@@ -226,6 +257,7 @@ def introducers_refusals(
     return reasons
 
 
+@cites("Hướng dẫn 01-HD/TW 3.3–3.4")
 def verification_refusals(*, required: Iterable[str], concluded: Iterable[str]) -> list[str]:
     """HD 01-HD/TW 2021 3.3–3.4: the candidate and each relative (parents, in-laws or guardian,
     spouse, adult children) verified and concluded before the 2-KNĐ is certified."""
@@ -241,6 +273,7 @@ def two_thirds(*, votes_for: int, eligible: int) -> bool:
     return eligible > 0 and votes_for * 3 >= eligible * 2
 
 
+@cites("Điều lệ Đảng, Điều 4 khoản 3")
 def vote_refusal(*, votes_for: int, eligible: int, body: str) -> str | None:
     """The reason a vote did not pass, quoting the numbers."""
     if two_thirds(votes_for=votes_for, eligible=eligible):
@@ -283,6 +316,7 @@ def ceremony_deadline(*, decision_date: dt.date) -> dt.date:
     return add_working_days(decision_date, int(rule("CEREMONY_DEADLINE_WORKING_DAYS")))
 
 
+@cites("{reg} 4.1")
 def ceremony_refusal(*, decision_date: dt.date, ceremony_date: dt.date, late_approval_ref: str) -> str | None:
     """232-QĐ/TW 4.1: after the decision; later than 30 working days only with the directly higher
     committee's agreement, reported by the branch."""
@@ -306,6 +340,7 @@ def official_date(ceremony_date: dt.date) -> dt.date:
     return ceremony_date + relativedelta(months=PROBATION_MONTHS)
 
 
+@cites("Điều lệ Đảng, Điều 5")
 def probation_over_refusal(*, ceremony_date: dt.date, on_date: dt.date, what: str) -> str | None:
     """Charter Art. 5: the branch reviews only after the 12 months of probation have ended."""
     end = official_date(ceremony_date)

@@ -1,0 +1,77 @@
+"""One refusal type (dossiers.refusals): domain, role and task refusals are all `Refusal`, a list of
+Vietnamese reasons; a reason from a rule of the Charter carries the rule it applies."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dossiers import rules, services
+from dossiers.models import Candidate, State
+from dossiers.refusals import Reason, Refusal, refusal_from
+from permissions.models import Role
+from permissions.services import role_grant
+
+from .factories import UserFactory, dossier_in_state
+
+# Checks of input, not rules of the Charter: nothing to cite.
+UNCITED = {"vote_counts_refusal"}
+
+
+def refusal_functions():
+    return {name: fn for name, fn in inspect.getmembers(rules, inspect.isfunction)
+            if name.endswith(("_refusal", "_refusals")) and fn.__module__ == rules.__name__}
+
+
+def test_every_refusal_function_of_the_rules_cites_the_rule_it_applies():
+    functions = refusal_functions()
+    assert len(functions) >= 10
+    for name, fn in functions.items():
+        if name not in UNCITED:
+            assert getattr(fn, "citation", ""), f"rules.{name} has no @cites"
+
+
+def test_a_refusal_of_a_step_keeps_the_rule_of_each_reason(secretary_a, cell_a):
+    # A candidate who is 17 on the meeting date: 232-QĐ/TW 1.1.1, measured at the branch vote.
+    d = dossier_in_state(State.BRANCH_VOTE, cell=cell_a, actor=secretary_a)
+    today = timezone.localdate()
+    Candidate.objects.filter(pk=d.candidate_id).update(birth_date=today.replace(year=today.year - 17))
+    d.candidate.refresh_from_db()
+    with pytest.raises(Refusal) as exc:
+        services.dossier_record_branch_vote(dossier=d, actor=secretary_a, meeting_date=today, eligible=9, present=9,
+                                            votes_for=9, votes_against=0, signer="Bí thư")
+    age = [r for r in exc.value.reasons if "18" in r]
+    assert age and age[0].rule == f"{rules.regulation()} 1.1.1"
+    d.refresh_from_db()
+    assert d.state == State.BRANCH_VOTE
+
+
+def test_role_and_task_refusals_are_the_same_type(secretary_a, cell_a, tree):
+    from workflows.services import task_claim  # noqa: PLC0415
+
+    # A cell secretary cannot make anyone an administrator: a role refusal.
+    with pytest.raises(Refusal):
+        role_grant(actor=secretary_a, user=UserFactory(), role=Role.ADMIN, organization=tree["province"])
+    from workflows.sync import process_of  # noqa: PLC0415
+
+    d = dossier_in_state(State.SPOTTED, cell=cell_a, actor=secretary_a)
+    task = process_of(d).task_set.filter(flow_task_type="HUMAN").first()
+    # A user with no role in the cell cannot take its task: a task refusal.
+    with pytest.raises(Refusal):
+        task_claim(task=task, user=UserFactory())
+
+
+def test_validation_errors_become_reasons_with_the_field_named():
+    exc = ValidationError({"birth_date": ["Ngày sinh không hợp lệ."], "__all__": ["Thiếu dữ liệu."]})
+    reasons = refusal_from(exc).reasons
+    assert reasons == ["birth_date: Ngày sinh không hợp lệ.", "Thiếu dữ liệu."]
+    assert all(isinstance(r, Reason) for r in reasons)
+
+
+def test_a_reason_is_a_string_that_keeps_its_rule():
+    reason = Reason("Chưa đủ tuổi.", rule="Điều lệ Đảng, Điều 1")
+    assert reason == "Chưa đủ tuổi." and Refusal([reason]).reasons[0].rule == "Điều lệ Đảng, Điều 1"
+    assert Refusal("Một lý do.").reasons == ["Một lý do."]
