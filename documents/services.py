@@ -12,13 +12,12 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, State
-from dossiers.refusals import Refusal, refusal_from
+from dossiers.refusals import Refusal, clean_and_save
 
 from . import numbering, rendering
 from .catalogue import BY_CODE, SCAN_STEPS, DocumentForm, scan_section
@@ -41,13 +40,6 @@ def _form(form: DocumentForm | str) -> DocumentForm:
         raise Refusal(_("Unknown form “%(form)s”.") % {"form": form}) from None
 
 
-def _save(obj):
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise refusal_from(exc) from exc
-    obj.save()
-    return obj
 
 
 def document_check(*, dossier: Dossier, form: DocumentForm | str, subject: str = "",
@@ -114,7 +106,7 @@ def document_issue(*, dossier: Dossier, form: DocumentForm | str, actor, subject
         data = dict(built.data, number=f"Số {number}" if number else "")
         issued_at = timezone.now().replace(microsecond=0)
         pdf = rendering.render_pdf(form.template, data, created=issued_at)
-        doc = _save(IssuedDocument(
+        doc = clean_and_save(IssuedDocument(
             dossier=dossier, form_code=form.code, subject=subject, version=(previous.version + 1) if previous else 1,
             number=number, document_date=built.date,
             issuer_name=built.issuer.name if built.issuer is not None else (data.get("issuer") or {}).get("org_name", ""),
@@ -176,7 +168,7 @@ def scan_upload(*, dossier: Dossier, step: str, upload, actor, note: str = "") -
                             % {"kind": kind.split("/")[-1].upper()})
     section = scan_section(step, probation=dossier.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED))
     with transaction.atomic():
-        scan = _save(SignedScan(
+        scan = clean_and_save(SignedScan(
             dossier=dossier, step=step, section=section, filename=(upload.name or "scan")[-255:], content_type=kind,
             content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), note=note,
             uploaded_by=actor,
@@ -193,7 +185,7 @@ def bundle_job_start(*, actor, dossiers: list[Dossier]) -> BundleJob:
     from .tasks import build_bundles
 
     with transaction.atomic():
-        job = _save(BundleJob(created_by=actor, dossier_ids=[d.pk for d in dossiers], total=len(dossiers)))
+        job = clean_and_save(BundleJob(created_by=actor, dossier_ids=[d.pk for d in dossiers], total=len(dossiers)))
 
         def enqueue():
             result = build_bundles.enqueue(job_id=job.pk)

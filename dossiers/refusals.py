@@ -50,3 +50,14 @@ def validation_reasons(exc: ValidationError) -> list[Reason]:
 
 def refusal_from(exc: ValidationError) -> Refusal:
     return Refusal(validation_reasons(exc))
+
+
+def clean_and_save(obj):
+    """`full_clean()` then `save()`: the one way a service writes a row it built; the validation
+    errors become a `Refusal` (and nothing is saved)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise refusal_from(exc) from exc
+    obj.save()
+    return obj

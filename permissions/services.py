@@ -4,14 +4,13 @@ personal data. Each service checks who may act first, then acts in one transacti
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from dossiers.models import Dossier, Introducer, Mentor, Organization
-from dossiers.refusals import Refusal, refusal_from
+from dossiers.refusals import Refusal, clean_and_save
 
 from . import roles
 from .models import (
@@ -82,11 +81,7 @@ def role_grant(*, user, role: str, organization: Organization, actor, note: str 
             raise Refusal(_("%(user)s already holds this role in %(org)s.") % {
                 "user": user.get_full_name() or user.username, "org": organization.name})
         assignment = RoleAssignment(user=user, role=role, organization=organization, granted_by=actor)
-        try:
-            assignment.full_clean()
-        except ValidationError as exc:
-            raise refusal_from(exc) from None
-        assignment.save()
+        clean_and_save(assignment)
         RoleChange.objects.create(actor=actor, action=RoleChange.Action.GRANT, assignment=assignment, user=user,
                                   role=role, organization=organization, note=note)
         _sync_organization_perms(user, organization)

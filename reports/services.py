@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dossiers.models import Organization
-from dossiers.refusals import Refusal, refusal_from
+from dossiers.refusals import Refusal, clean_and_save
 
 from . import access
 from .models import AdmissionQuota, QuotaKind
@@ -42,11 +41,7 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
         quota.note = note.strip()
         quota.set_by = actor
         quota._history_user = actor
-        try:
-            quota.full_clean()
-        except ValidationError as exc:
-            raise refusal_from(exc) from exc
-        quota.save()
+        clean_and_save(quota)
     return quota
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from ..models import (
     PartyAct,
     Vote,
 )
-from ..refusals import Refusal, refusal_from
+from ..refusals import Refusal, clean_and_save
 from ..signals import dossier_changed
 
 # --- The machinery every service shares -------------------------------------------------------
@@ -59,14 +58,6 @@ def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> Ta
     return Taking(step=step, dossier=dossier, from_state=dossier.state, verdict=verdict)
 
 
-def _save(obj: models.Model) -> models.Model:
-    """full_clean() then save; validation errors become refusals with their messages."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise refusal_from(exc) from exc
-    obj.save()
-    return obj
 
 
 def _not_future(day: dt.date, what: str) -> str | None:
@@ -123,12 +114,12 @@ def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeti
         eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
         abstain=abstain, passed=rules.two_thirds(votes_for=votes_for, eligible=eligible), recorded_by=actor,
     )
-    return _save(vote)
+    return clean_and_save(vote)
 
 
 def _act(dossier: Dossier, kind: str, *, issuer: str, number: str, date: dt.date, signer: str,
          vote: Vote | None = None, approved: bool = True, reason: str = "") -> PartyAct:
-    return _save(PartyAct(dossier=dossier, kind=kind, issuer=issuer, number=number, date=date, signer=signer,
+    return clean_and_save(PartyAct(dossier=dossier, kind=kind, issuer=issuer, number=number, date=date, signer=signer,
                           vote=vote, approved=approved, reason=reason))
 
 

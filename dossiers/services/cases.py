@@ -27,8 +27,8 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
     _transition,
+    clean_and_save,
 )
 
 # --- Creating a case --------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
                     reasons.append(refusal)
         if reasons:
             raise Refusal(reasons)
-        dossier = _save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
+        dossier = clean_and_save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
                                 created_by=actor, notes=note))
         _history(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
     return dossier
@@ -68,10 +68,10 @@ def candidate_create(*, candidate: Candidate, relatives: Sequence[Relative] = ()
     """"Thêm quần chúng vào danh sách nguồn": the candidate, their relatives and the dossier, all or
     nothing (a refusal of any of them writes none)."""
     with transaction.atomic():
-        _save(candidate)
+        clean_and_save(candidate)
         for relative in relatives:
             relative.candidate = candidate
-            _save(relative)
+            clean_and_save(relative)
         return dossier_create(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on, actor=actor,
                               note=note)
 
@@ -94,11 +94,11 @@ def candidate_update(*, dossier: Dossier, candidate: Candidate, relatives: Seque
         fields = [str(f.verbose_name) for f in Candidate._meta.concrete_fields
                   if getattr(before, f.attname) != getattr(candidate, f.attname)]
         if fields:
-            _save(candidate)
+            clean_and_save(candidate)
         changed = []
         for relative in relatives:
             relative.candidate = candidate
-            _save(relative)
+            clean_and_save(relative)
             changed.append(relative.full_name)
         removed = [r.full_name for r in deleted_relatives if r.pk]
         Relative.objects.filter(pk__in=[r.pk for r in deleted_relatives if r.pk]).delete()
@@ -125,7 +125,7 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
                 changed[name] = value
                 setattr(d, name, value)
         if changed:
-            _save(d)
+            clean_and_save(d)
             _history(d, actor, "update_details", d.state, note, **changed)
     return d
 

@@ -27,9 +27,9 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
     _transition,
     _vote,
+    clean_and_save,
 )
 
 # --- Higher approval (steps 9a–11) -------------------------------------------------------------
@@ -123,9 +123,9 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         d = _lock(dossier)
         t = _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
         decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
-        _save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
+        clean_and_save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
         c = d.candidate
-        member = _save(PartyMember(full_name=c.full_name, sex=c.sex, birth_date=c.birth_date, cell=d.cell,
+        member = clean_and_save(PartyMember(full_name=c.full_name, sex=c.sex, birth_date=c.birth_date, cell=d.cell,
                                    status=MemberStatus.PROBATIONARY, joined_on=date))
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") + 1)
         d.member = member

@@ -22,7 +22,7 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
+    clean_and_save,
 )
 
 # --- People who help and introduce -------------------------------------------------------------
@@ -47,8 +47,8 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
                 raise Refusal(_("Comrade %(name)s is already assigned as mentor.") % {
                     "name": member.full_name})
             current.ended_on = assigned_on
-            _save(current)
-        mentor = _save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
+            clean_and_save(current)
+        mentor = clean_and_save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
         _record(t, actor, note, on=assigned_on, mentor=mentor, member=member.full_name)
     return d
 
@@ -70,7 +70,7 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
             reasons.append(_("There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
                 "n": needed})
         t = _require(d, "assign_introducer", assigned_on, *reasons)
-        introducer = _save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
+        introducer = clean_and_save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
                                       assigned_on=assigned_on, override_reason=override_reason))
         _record(t, actor, note, on=assigned_on, introducer=introducer, member=member.full_name,
                 worked_together_since=worked_together_since, override_reason=override_reason)
@@ -89,7 +89,7 @@ def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, e
             reasons.append(_("Give the reason for withdrawing the introduction."))
         t = _require(d, "end_introducer", ended_on, *reasons)
         introducer.ended_on, introducer.end_reason = ended_on, reason
-        _save(introducer)
+        clean_and_save(introducer)
         _record(t, actor, note, on=ended_on, introducer=introducer, reason=reason)
     return d
 

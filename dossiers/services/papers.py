@@ -24,7 +24,7 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
+    clean_and_save,
 )
 
 # --- The dossier papers (steps 4–8) ------------------------------------------------------------
@@ -36,7 +36,7 @@ def _set_date(step: str, field_name: str, what: str):
             d = _lock(dossier)
             t = _require(d, step, on, _not_future(on, what))
             setattr(d, field_name, on)
-            _save(d)
+            clean_and_save(d)
             _record(t, actor, note, on=on, **{field_name: on})
         return d
     service.__name__ = f"dossier_{step}"
@@ -62,7 +62,7 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
         if any(v.relative_id == (relative.pk if relative else None) for v in d.verifications.all()):
             reasons.append(_("A verification already exists for this person."))
         t = _require(d, "start_verification", sent_on, *reasons)
-        v = _save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
+        v = clean_and_save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
                                sent_on=sent_on))
         _record(t, actor, note, on=sent_on, verification=v,
                 subject=relative.full_name if relative else d.candidate.full_name)
@@ -86,7 +86,7 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
         t = _require(d, "conclude_verification", concluded_on, *reasons)
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
-        _save(verification)
+        clean_and_save(verification)
         _record(t, actor, note, on=concluded_on, verification=verification, has_issue=has_issue)
     return d
 
@@ -98,7 +98,7 @@ def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace
         d = _lock(dossier)
         t = _require(d, "record_opinions", date, _not_future(date, _("Summary date")))
         stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
-        o = _save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
+        o = clean_and_save(OpinionSummary(dossier=d, stage=stage, date=date, workplace_opinion=workplace_opinion,
                                  residence_opinion=residence_opinion, favourable=favourable))
         _record(t, actor, note, on=date, opinions=o, stage=stage, favourable=favourable)
     return d
@@ -120,7 +120,7 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
         t = _require(d, "record_progress_report", period_end, *reasons)
         stage = (ProgressStage.FINAL if final else ProgressStage.PROBATION) if d.state == State.PROBATION \
             else ProgressStage.CANDIDATE
-        r = _save(ProgressReport(dossier=d, mentor=mentor, stage=stage, period_start=period_start,
+        r = clean_and_save(ProgressReport(dossier=d, mentor=mentor, stage=stage, period_start=period_start,
                                  period_end=period_end, content=content))
         _record(t, actor, note, on=period_end, report=r, stage=stage)
     return d

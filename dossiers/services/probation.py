@@ -28,9 +28,9 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
     _transition,
     _vote,
+    clean_and_save,
 )
 
 # --- Probation and recognition (domain.md §4) ----------------------------------------------------
@@ -45,7 +45,7 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
         if issued_on < start_date:
             reasons.append(_("The certificate issue date cannot be before the start of the class."))
         t = _require(d, "record_new_member_certificate", issued_on, *reasons)
-        cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
+        cert = clean_and_save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
                                          organiser=organiser, start_date=start_date, number=number,
                                          issued_on=issued_on))
         _record(t, actor, note, on=issued_on, certificate=cert, number=number)
@@ -57,7 +57,7 @@ def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, streng
     with transaction.atomic():
         d = _lock(dossier)
         t = _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
-        r = _save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
+        r = clean_and_save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
         _record(t, actor, note, on=date, self_review=r, date=date)
     return d
 
@@ -89,7 +89,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
             outcome = "inconclusive"
             if rules.recognition_escalation_due(failed_votes=gates.recognition_votes_failed(d)):
                 d.escalated_on = meeting_date
-                _save(d)
+                clean_and_save(d)
                 outcome = "escalated"
         _record(t, actor, note, on=meeting_date, vote=vote, act=act, outcome=outcome)
     return d
@@ -132,7 +132,7 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
         d.official_date = rules.official_date(d.ceremony_date)
         member = d.member
         member.status, member.official_since = MemberStatus.OFFICIAL, d.official_date
-        _save(member)
+        clean_and_save(member)
         Organization.objects.filter(pk=d.cell_id).update(
             probationary_members=F("probationary_members") - 1, official_members=F("official_members") + 1)
         _transition(d, "recognize")
@@ -154,7 +154,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
                    reason=reason)
         member = d.member
         member.status = MemberStatus.LEFT
-        _save(member)
+        clean_and_save(member)
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") - 1)
         d.closing_reason = reason
         _transition(d, "remove")

@@ -19,8 +19,8 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
     _transition,
+    clean_and_save,
 )
 
 # --- Training (steps 3, domain.md §2) ---------------------------------------------------------
@@ -31,7 +31,7 @@ def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organis
     with transaction.atomic():
         d = _lock(dossier)
         t = _require(d, "enroll_training", start_date)
-        cert = _save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
+        cert = clean_and_save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
                                          organiser=organiser, start_date=start_date))
         _transition(d, "enroll_training")
         _record(t, actor, note, on=start_date, certificate=cert, class_name=class_name,
@@ -51,7 +51,7 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
         if not number.strip():
             raise Refusal(_("Enter the certificate number."))
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
-        _save(cert)
+        clean_and_save(cert)
         _transition(d, "complete_training")
         _record(t, actor, note, on=issued_on, certificate=cert, number=number,
                 issued_on=issued_on)

@@ -21,9 +21,9 @@ from .base import (
     _not_future,
     _record,
     _require,
-    _save,
     _transition,
     _vote,
+    clean_and_save,
 )
 
 # --- The branch vote (step 9) ------------------------------------------------------------------
@@ -77,6 +77,6 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
             reasons.append(_("Enter the number and reference of the written consent."))
         t = _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
-        _save(d)
+        clean_and_save(d)
         _record(t, actor, note, on=date, reference=reference, date=date)
     return d
