@@ -1,7 +1,8 @@
 """The benchmark's data set: a tree of organisations, their people and dossiers, written in bulk.
 
 Every dossier is a copy of a *template*: a dossier walked to its state through the real services
-(`dossiers.services`, as `tests/factories.dossier_in_state` does) once per state, inside a
+(`dossiers.services`, as `builders.factories.dossier_in_state` does) once per state, by
+`builders.templates` (which `dossier_copy` also uses for tests), inside a
 transaction that is rolled back after its rows were read. So each copy has exactly the evidence,
 history, viewflow Process/Task rows (open tasks matching the state, done tasks for the past steps)
 and TaskDeadline rows the application itself writes; only its ids, cell, people, names and dates
@@ -16,31 +17,39 @@ finished province; secondary indexes are dropped while loading (their definition
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Task
 
+from builders.templates import (
+    DjangoSink,
+    Template,
+    Writer,
+    _captured_models,
+    _exec,
+    columns_of,
+    fix_sequences,
+    is_postgres,
+    loaded_tables,
+    make_template,
+    next_ids,
+    row_of,
+)
 from dossiers import models as dm
 from dossiers.formatting import fold
 from dossiers.models import OrgLevel, State
 from permissions import roles
-from permissions.actions import CELL, STEP_ROLES
 from permissions.models import OrganizationUserObjectPermission, Role, RoleAssignment
 from reports.models import AdmissionProfile, AdmissionQuota, QuotaKind
 from reports.profiles import profiles_rebuild
-from workflows.models import TaskDeadline
 
 User = get_user_model()
 
@@ -116,63 +125,11 @@ NAMES = [(f"{s} {m} {g}", fold(f"{s} {m} {g}")) for s in SURNAMES for m in MIDDL
 # --- Writing rows -----------------------------------------------------------------------------
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def bulk_load() -> bool:
     """PostgreSQL outside a transaction (the command, not a test): COPY on a connection of its own,
     indexes dropped during the load, VACUUM after it. Inside a transaction everything goes through
     Django's connection, so that a test's rollback takes it all back."""
     return is_postgres() and not connection.in_atomic_block
-
-
-def _escape(text: str) -> str:
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def _unescape(text: str):
-    if text == "\\N":
-        return None
-    if "\\" not in text:
-        return text
-    out, i = [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-class DjangoSink:
-    """Writes through Django's connection: `executemany` of the COPY lines parsed back (SQLite, tests)."""
-
-    def copy(self, table: str, columns: tuple[str, ...], data: str) -> None:
-        cols = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        rows = [[_unescape(v) for v in line.split("\t")] for line in data.split("\n") if line]
-        with connection.cursor() as cursor:
-            if is_postgres():
-                with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-                    copy.write(data)
-            else:
-                cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
-
-    def execute(self, sql: str, params=None) -> None:
-        _exec(sql, params)
-
-    def commit(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 class PgCopySink:
@@ -252,244 +209,9 @@ class PgCopySink:
             raise self.error
 
 
-class Writer:
-    """Rows as COPY text lines, per table; `flush()` hands them to the sink."""
-
-    def __init__(self, sink):
-        self.sink = sink
-        self.buffers: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        self.rows = 0
-
-    def add(self, table: str, columns: tuple[str, ...], text: str, count: int) -> None:
-        self.buffers.setdefault((table, columns), []).append(text)
-        self.rows += count
-
-    def add_row(self, table: str, columns: tuple[str, ...], values) -> None:
-        self.add(table, columns, "\t".join(literal(v) for v in values) + "\n", 1)
-
-    def flush(self) -> None:
-        buffers, self.buffers = self.buffers, {}
-        for (table, columns), parts in buffers.items():
-            data = "".join(parts)
-            if data:
-                self.sink.copy(table, columns, data)
-
-
-def literal(value) -> str:
-    """A value as COPY text (also parsed back for other databases)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t" if is_postgres() else "1"
-    if value is False:
-        return "f" if is_postgres() else "0"
-    if isinstance(value, dt.datetime):
-        if is_postgres():
-            return value.isoformat()
-        return timezone.make_naive(value, dt.UTC).isoformat(" ") if timezone.is_aware(value) else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
-    if isinstance(value, (dict, list)):
-        return _escape(json.dumps(value, cls=DjangoJSONEncoder))
-    return _escape(str(value))
-
-
-def columns_of(model) -> tuple[str, ...]:
-    return tuple(f.column for f in model._meta.concrete_fields)
-
-
-def row_of(model, values: dict) -> list:
-    """A full row of `model` (defaults for what `values` does not give), in `columns_of` order."""
-    out = []
-    for f in model._meta.concrete_fields:
-        if f.attname in values:
-            v = values[f.attname]
-        elif f.has_default():
-            v = f.get_default()
-        elif f.null:
-            v = None
-        elif isinstance(f, models.CharField | models.TextField):
-            v = ""
-        else:
-            raise ValueError(f"{model.__name__}.{f.attname} needs a value")
-        out.append(v)
-    return out
-
-
-# --- Templates: one dossier per state, walked through the services ---------------------------
-
-# What a copy of a dossier consists of, in insertion order: (model, how its template rows are found).
-TaskPrevious = Task.previous.through
-
-
-def _captured_models():
-    return [dm.Candidate, dm.Relative, dm.PartyMember, dm.Dossier, Process, Task, TaskPrevious, TaskDeadline,
-            dm.TrainingCertificate, dm.Mentor, dm.Introducer, dm.Verification, dm.OpinionSummary, dm.Vote,
-            dm.PartyAct, dm.Ceremony, dm.ProgressReport, dm.SelfReview, dm.DossierHistory]
-
-
-# Columns of the big tables whose secondary indexes are dropped during the load.
-def loaded_tables() -> list[str]:
-    return [m._meta.db_table for m in _captured_models()]
-
-
-@dataclass
-class Template:
-    state: str
-    tables: list[tuple[str, tuple[str, ...], str, int]]  # (table, columns, format string, rows)
-    task_variant: tuple[int, str] | None  # (index in tables, format with the cell's open tasks taken)
-    id_slots: list[tuple[str, int, int]]  # (slot name, table index, row index)
-    date_offsets: list[int]
-    ts_offsets: list[int]
-    span: int  # days from spotted to the last effective date
-    rows: int
-
-
-@dataclass
-class _Capture:
-    model: type
-    rows: list[dict]
-
-
-def _capture(dossier_pk: int) -> list[_Capture]:
-    d = dm.Dossier.objects.get(pk=dossier_pk)
-    ct = ContentType.objects.get_for_model(dm.Dossier)
-    process_ids = list(Process.objects.filter(artifact_content_type=ct, artifact_object_id=d.pk).values_list(
-        "pk", flat=True))
-    task_ids = list(Task.objects.filter(process_id__in=process_ids).values_list("pk", flat=True))
-    filters = {
-        dm.Candidate: {"pk": d.candidate_id},
-        dm.Relative: {"candidate_id": d.candidate_id},
-        dm.PartyMember: {"pk": d.member_id or 0},
-        dm.Dossier: {"pk": d.pk},
-        Process: {"pk__in": process_ids},
-        Task: {"pk__in": task_ids},
-        TaskPrevious: {"from_task_id__in": task_ids},
-    }
-    out = []
-    for model in _captured_models():
-        condition = filters.get(model, {"dossier_id": d.pk})
-        names = [f.attname for f in model._meta.concrete_fields]
-        rows = [dict(zip(names, values, strict=True))
-                for values in model.objects.filter(**condition).order_by("pk").values_list(*names)]
-        out.append(_Capture(model, rows))
-    return out
-
-
-def _compile(state: str, captured: list[_Capture], actor_id: int) -> Template:
-    """Turn the template's rows into format strings whose slots a copy fills in."""
-    spot = next(c for c in captured if c.model is dm.Dossier).rows[0]["spotted_on"]
-    # Which captured row each template id stands for.
-    where: dict[tuple[type, int], str] = {}
-    id_slots = []
-    for t, cap in enumerate(captured):
-        for k, row in enumerate(cap.rows):
-            name = f"i{t}_{k}"
-            where[(cap.model, row["id"])] = name
-            id_slots.append((name, t, k))
-    # Timestamps: ordered, each placed on the effective date of the latest history row before it.
-    history = sorted(
-        (r["at"], (r["effective_on"] - spot).days) for r in next(c for c in captured if c.model is dm.DossierHistory).rows
-        if r["effective_on"] is not None)
-    stamps = sorted({v for cap in captured for row in cap.rows for v in row.values() if isinstance(v, dt.datetime)})
-    ts_offsets, best, h = [], 0, 0
-    for stamp in stamps:
-        while h < len(history) and history[h][0] <= stamp:
-            best = max(best, history[h][1])
-            h += 1
-        ts_offsets.append(best)
-    ts_index = {stamp: j for j, stamp in enumerate(stamps)}
-    span = max((o for _at, o in history), default=0)
-    members: dict[int, str] = {}
-    date_offsets: set[int] = set()
-
-    def slot(model, f, value, row) -> str:
-        if value is None:
-            return "\\N"
-        if f.primary_key:
-            return "{" + where[(model, value)] + "}"
-        if model is Process and f.attname == "artifact_object_id":
-            return "{" + where[(dm.Dossier, value)] + "}"
-        if model is dm.Candidate and f.attname in ("full_name", "search_name", "birth_date", "sex"):
-            return "{" + {"full_name": "name", "search_name": "sname", "birth_date": "birth", "sex": "sex"}[f.attname] + "}"
-        if model is dm.PartyMember and f.attname == "full_name":
-            return "{name}"
-        if model is dm.Dossier and f.attname == "year":
-            return "{year}"
-        if f.is_relation and f.many_to_one or f.one_to_one:
-            target = f.related_model
-            if target is dm.Organization:
-                return "{cell}"
-            if target is User or (target is not None and target._meta.label == User._meta.label):
-                return "{user}"
-            if (target, value) in where:
-                return "{" + where[(target, value)] + "}"
-            if target is dm.PartyMember:
-                members.setdefault(value, f"m{len(members) % 2}")
-                return "{" + members[value] + "}"
-            return literal(value)
-        if isinstance(value, dt.datetime):
-            return "{t" + str(ts_index[value]) + "}"
-        if isinstance(value, dt.date):
-            offset = (value - spot).days
-            date_offsets.add(offset)
-            return "{d" + (f"n{-offset}" if offset < 0 else str(offset)) + "}"
-        if isinstance(f, models.JSONField):
-            return _escape(json.dumps(value, cls=DjangoJSONEncoder)).replace("{", "{{").replace("}", "}}")
-        prepared = f.get_prep_value(value)
-        return literal(prepared).replace("{", "{{").replace("}", "}}")
-
-    tables = []
-    variant = None
-    rows = 0
-    for t, cap in enumerate(captured):
-        fields = cap.model._meta.concrete_fields
-        lines, taken_lines, has_taken = [], [], False
-        for row in cap.rows:
-            cells = [slot(cap.model, f, row[f.attname], row) for f in fields]
-            lines.append("\t".join(cells))
-            if cap.model is Task and row["status"] == STATUS.NEW and row["flow_task_type"] == "HUMAN":
-                step = getattr(row["flow_task"], "step", None)
-                if step and STEP_ROLES.get(step, set()) & CELL:
-                    names = [f.attname for f in fields]
-                    taken = list(cells)
-                    taken[names.index("status")] = STATUS.ASSIGNED.value
-                    taken[names.index("owner_id")] = "{user}"
-                    taken[names.index("assigned")] = taken[names.index("created")]
-                    taken_lines.append("\t".join(taken))
-                    has_taken = True
-                    continue
-            taken_lines.append(lines[-1])
-        text = "".join(line + "\n" for line in lines)
-        tables.append((cap.model._meta.db_table, tuple(f.column for f in fields), text, len(cap.rows)))
-        rows += len(cap.rows)
-        if has_taken:
-            variant = (t, "".join(line + "\n" for line in taken_lines))
-    return Template(state=state, tables=tables, task_variant=variant, id_slots=id_slots,
-                    date_offsets=sorted(date_offsets), ts_offsets=ts_offsets, span=span, rows=rows)
-
-
 def make_templates(today: dt.date | None = None) -> dict[str, Template]:
     """Walk one dossier to each state through the services, read its rows, roll everything back."""
-    from builders.factories import PartyMemberFactory, UserFactory, dossier_in_state  # noqa: PLC0415
-
-    templates: dict[str, Template] = {}
-    for state, _share, _ages in STATE_MIX:
-        with transaction.atomic():
-            province = dm.Organization.objects.create(name="Bench template", level=OrgLevel.PROVINCE)
-            district = dm.Organization.objects.create(name="Bench D", level=OrgLevel.DISTRICT, parent=province)
-            grassroots = dm.Organization.objects.create(name="Bench G", level=OrgLevel.GRASSROOTS, parent=district,
-                                                        committee_members=9, category="commune")
-            cell = dm.Organization.objects.create(name="Bench C", level=OrgLevel.CELL, parent=grassroots,
-                                                  official_members=9)
-            actor = UserFactory(username=f"bench_template_{state}")
-            members = [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]
-            d = dossier_in_state(state, cell=cell, actor=actor, introducers=members, today=today)
-            templates[state] = _compile(state, _capture(d.pk), actor.pk)
-            transaction.set_rollback(True)  # read, not kept
-    return templates
+    return {state: make_template(state, today=today) for state, _share, _ages in STATE_MIX}
 
 
 # --- The build --------------------------------------------------------------------------------
@@ -502,10 +224,6 @@ MARKER_DDL = [
 ]
 
 
-def _exec(sql: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description is not None else None
 
 
 def _state_get(name: str) -> str | None:
@@ -592,19 +310,8 @@ def _restore_indexes(log) -> None:
     log(f"re-created {len(rows)} indexes in {time.perf_counter() - start:.0f} s")
 
 
-def _next_ids(tables: list[str]) -> dict[str, int]:
-    out = {}
-    for table in tables:
-        out[table] = (_exec(f'SELECT max(id) FROM "{table}"')[0][0] or 0) + 1
-    return out
 
 
-def _fix_sequences(tables: list[str]) -> None:
-    if not is_postgres():
-        return
-    for table in tables:
-        _exec(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-              f"greatest((SELECT max(id) FROM \"{table}\"), 1))")
 
 
 @dataclass
@@ -651,7 +358,7 @@ def build(plan: Plan, *, rebuild: bool = False, log: Callable[[str], None] = pri
         _drop_indexes(log)
     done = {row[0] for row in _exec("SELECT province FROM bench_dataset WHERE scale = %s", [plan.scale])}
     perms = _perm_ids()
-    ids = _next_ids([dm.Organization._meta.db_table, User._meta.db_table, RoleAssignment._meta.db_table,
+    ids = next_ids([dm.Organization._meta.db_table, User._meta.db_table, RoleAssignment._meta.db_table,
                      OrganizationUserObjectPermission._meta.db_table, AdmissionQuota._meta.db_table,
                      *loaded_tables()])
     sink = PgCopySink() if bulk_load() else DjangoSink()
@@ -682,7 +389,7 @@ def build(plan: Plan, *, rebuild: bool = False, log: Callable[[str], None] = pri
 def _finish(plan: Plan, log) -> None:
     tables = [*loaded_tables(), dm.Organization._meta.db_table, User._meta.db_table, RoleAssignment._meta.db_table,
               OrganizationUserObjectPermission._meta.db_table, AdmissionQuota._meta.db_table]
-    _fix_sequences(tables)
+    fix_sequences(tables)
     _bench_users(plan)
     if bulk_load():
         tune_database()
@@ -741,7 +448,7 @@ def _bench_users(plan: Plan) -> None:
                                              defaults={"is_superuser": True, "is_staff": True})
     national.set_password(DEFAULT_PASSWORD)
     national.save()
-    _fix_sequences([User._meta.db_table, RoleAssignment._meta.db_table,
+    fix_sequences([User._meta.db_table, RoleAssignment._meta.db_table,
                     OrganizationUserObjectPermission._meta.db_table])
 
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from builders.templates import dossier_copy
 from documents import services
 from documents.bundle import bundle_entries, bundle_pdf
 from documents.catalogue import BUNDLE_SECTIONS
@@ -20,7 +21,7 @@ from .factories import dossier_in_state, pdf_text, scan_pdf, scan_png
 
 @pytest.fixture
 def recognized(cell_a, secretary_a):
-    d = dossier_in_state(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    d = dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
     # Issued out of order on purpose: the bundle orders them.
     for code in ["16-KNĐ", "9-KNĐ", "6-KNĐ", "13-KNĐ", "5-KNĐ"]:
         services.document_issue(dossier=d, form=code, actor=secretary_a, options={"signer": "Lê Văn Ký"})

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from builders.templates import dossier_copy
 from documents import services
 from documents.catalogue import BY_CODE, FORMS
 from dossiers.formatting import vn_date
@@ -24,7 +25,8 @@ PARTY_HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 @pytest.fixture
 def recognized(cell_a, secretary_a):
-    return dossier_in_state(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    # A copy of the recognised template: the documents read the dossier's own rows only.
+    return dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
 
 
 def issue_text(dossier, code, actor, subject=""):

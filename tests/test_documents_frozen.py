@@ -5,16 +5,17 @@ import hashlib
 
 import pytest
 
+from builders.templates import dossier_copy
 from documents import services
 from documents.models import IssuedDocument
 from dossiers.models import Candidate, State
 
-from .factories import dossier_in_state, pdf_text
+from .factories import pdf_text
 
 
 @pytest.fixture
 def recognized(cell_a, secretary_a):
-    return dossier_in_state(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    return dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
 
 
 def test_rendering_the_same_issued_document_twice_gives_the_same_text_and_bytes(recognized, approver):

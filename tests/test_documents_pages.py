@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from builders.templates import dossier_copy
 from documents import services
 from documents.models import IssuedDocument, SignedScan
 from dossiers.models import State
@@ -15,7 +16,7 @@ from .factories import dossier_in_state, scan_png
 @pytest.fixture
 def approval(cell_a, secretary_a):
     """A dossier the cell voted for (6-KNĐ recorded) and the committees have decided on."""
-    return dossier_in_state(State.PROBATION, cell=cell_a, actor=secretary_a)
+    return dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
 
 
 def test_the_cell_secretary_generates_6_knd_from_the_dossier_page(client, approval, secretary_a):

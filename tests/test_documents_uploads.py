@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from builders.templates import dossier_copy
 from documents import services
 from documents.models import SignedScan
 from documents.sniffing import sniff
@@ -15,7 +16,7 @@ from .factories import dossier_in_state, scan_jpeg, scan_pdf, scan_png
 
 @pytest.fixture
 def dossier(cell_a, secretary_a):
-    return dossier_in_state(State.HIGHER_APPROVAL, cell=cell_a, actor=secretary_a)
+    return dossier_copy(State.HIGHER_APPROVAL, cell=cell_a, actor=secretary_a)
 
 
 def upload(name, content, content_type="application/octet-stream"):
