@@ -7,6 +7,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from builders.templates import dossier_copy
 from dossiers import services
 from dossiers.models import ActKind, Dossier, DossierHistory, State, Vote
 
@@ -52,12 +53,12 @@ STATE_STEPS = [
 
 
 @pytest.mark.parametrize("service,source,args", STATE_STEPS)
-def test_each_step_is_refused_from_every_other_state(service, source, args, cell_a):
+def test_each_step_is_refused_from_every_other_state(service, source, args, cell_a, secretary_a):
     for state in [State.SPOTTED, State.TRAINING, State.BRANCH_VOTE, State.PROBATION, State.RECOGNIZED,
                   State.REJECTED, State.WITHDRAWN]:
         if state == source:
             continue
-        d = dossier_in_state(state, cell=cell_a)
+        d = dossier_copy(state, cell=cell_a, actor=secretary_a)
         reasons = refused(service, d, **args(d))
         assert any("trạng thái" in str(r) for r in reasons)
 
