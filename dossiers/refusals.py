@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.text import capfirst
 
 
 class Reason(str):
@@ -35,12 +36,22 @@ class Refusal(Exception):
         super().__init__("; ".join(self.reasons))
 
 
-def validation_reasons(exc: ValidationError) -> list[Reason]:
-    """A `ValidationError` (from `full_clean()`) as reasons: "field: message", or the message alone
-    for errors of the whole object."""
+def validation_reasons(exc: ValidationError, model: type | None = None) -> list[Reason]:
+    """A `ValidationError` (from `full_clean()`) as reasons: "Field: message", the field named as
+    the user knows it (its verbose name, when the model is given), or the message alone for
+    errors of the whole object."""
+
+    def label(name: str) -> str:
+        if model is not None:
+            try:
+                return capfirst(str(model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                pass
+        return name
+
     if hasattr(exc, "error_dict"):
         return [
-            Reason(message if name == "__all__" else f"{name}: {message}")
+            Reason(message if name == NON_FIELD_ERRORS else f"{label(name)}: {message}")
             for name, errors in exc.error_dict.items()
             for error in errors
             for message in error.messages
@@ -48,8 +59,8 @@ def validation_reasons(exc: ValidationError) -> list[Reason]:
     return [Reason(message) for message in exc.messages]
 
 
-def refusal_from(exc: ValidationError) -> Refusal:
-    return Refusal(validation_reasons(exc))
+def refusal_from(exc: ValidationError, model: type | None = None) -> Refusal:
+    return Refusal(validation_reasons(exc, model))
 
 
 def clean_and_save(obj):
@@ -58,6 +69,6 @@ def clean_and_save(obj):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise refusal_from(exc) from exc
+        raise refusal_from(exc, type(obj)) from exc
     obj.save()
     return obj

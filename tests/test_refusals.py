@@ -7,11 +7,12 @@ import inspect
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from dossiers import rules, services
 from dossiers.models import Candidate, State
-from dossiers.refusals import Reason, Refusal, refusal_from
+from dossiers.refusals import Reason, Refusal, clean_and_save, refusal_from
 from permissions.models import Role
 from permissions.services import role_grant
 
@@ -64,11 +65,20 @@ def test_role_and_task_refusals_are_the_same_type(secretary_a, cell_a, tree):
         task_claim(task=task, user=UserFactory())
 
 
-def test_validation_errors_become_reasons_with_the_field_named():
-    exc = ValidationError({"birth_date": ["Ngày sinh không hợp lệ."], "__all__": ["Thiếu dữ liệu."]})
-    reasons = refusal_from(exc).reasons
-    assert reasons == ["birth_date: Ngày sinh không hợp lệ.", "Thiếu dữ liệu."]
-    assert all(isinstance(r, Reason) for r in reasons)
+def test_validation_errors_become_reasons_with_the_field_named_as_the_user_knows_it():
+    exc = ValidationError({"birth_date": ["Không hợp lệ."], "__all__": ["Thiếu dữ liệu."]})
+    label = capfirst(str(Candidate._meta.get_field("birth_date").verbose_name))
+    assert refusal_from(exc, Candidate).reasons == [f"{label}: Không hợp lệ.", "Thiếu dữ liệu."]
+    assert refusal_from(exc).reasons == ["birth_date: Không hợp lệ.", "Thiếu dữ liệu."]
+    assert all(isinstance(r, Reason) for r in refusal_from(exc).reasons)
+
+
+def test_a_service_refusing_bad_data_names_the_field_in_vietnamese_and_saves_nothing(secretary_a, cell_a):
+    candidate = Candidate(full_name="", sex="female", birth_date=timezone.localdate())
+    with translation.override("vi"), pytest.raises(Refusal) as exc:
+        clean_and_save(candidate)
+    assert "Họ và tên đang dùng: Trường này không được để trắng." in exc.value.reasons
+    assert not Candidate.objects.exists()
 
 
 def test_a_reason_is_a_string_that_keeps_its_rule():
