@@ -176,6 +176,11 @@ PARTY_RULES = {
     "DECISION_DEADLINE_WORKING_DAYS": 60,  # [C] QĐ 232 4.3.1
     "DECISION_EXTENSION_WORKING_DAYS": 30,  # [C] QĐ 232 4.3.1
     "CEREMONY_DEADLINE_WORKING_DAYS": 30,  # [C] QĐ 232 4.1
+    # [R] Members exempted from party work and activities count in the base of a cell vote (1) or not (0).
+    "EXEMPT_IN_VOTE_BASE": 0,
+    # [R] A cell meeting is valid when more than this share (%) of its official members (exempted
+    # members left out of the count) is present.
+    "QUORUM_PERCENT": 50,
 }
 for _key, _value in list(PARTY_RULES.items()):
     if isinstance(_value, int):

@@ -25,3 +25,4 @@ class DocumentApplication(Application):
     bundle_path = path("dossier/<int:pk>/bundle.pdf", views.BundleView.as_view(), name="bundle")
     issued_path = path("issued/<int:doc_id>/", views.IssuedDocumentView.as_view(), name="issued")
     scan_path = path("scans/<int:scan_id>/", views.ScanView.as_view(), name="scan")
+    minutes_path = path("meetings/<int:meeting_id>/minutes.pdf", views.MeetingMinutesView.as_view(), name="minutes")

@@ -16,9 +16,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from dossiers import steps
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Meeting
+from permissions import roles
 from permissions.models import PersonalDataRead
-from permissions.scoping import access_dossier, visible_dossiers
+from permissions.scoping import access_dossier, organizations_with, visible_dossiers
 from permissions.selectors import dossier_for_page
 from permissions.services import personal_data_read
 from ui.pages import PageMixin
@@ -26,6 +27,7 @@ from ui.pages import PageMixin
 from . import services
 from .bundle import bundle_pdf
 from .catalogue import BY_SLUG, SCAN_STEPS
+from .minutes import minutes_pdf
 from .models import BundleJob, IssuedDocument, JobStatus, SignedScan
 from .panels import default_signer, form_rows, may_issue, may_upload
 
@@ -255,3 +257,14 @@ class BatchDownloadView(PageMixin, View):
         if job is None or job.result is None:
             raise Http404
         return _pdf(bytes(job.result), f"ho-so-dot-{job.pk}.zip", inline=False, content_type="application/zip")
+
+
+class MeetingMinutesView(PageMixin, View):
+    """GET: the minutes of a cell meeting, for anyone who may read the cell's roster."""
+
+    def get(self, request, meeting_id):
+        meeting = (Meeting.objects.filter(pk=meeting_id, cell__in=organizations_with(request.user, roles.VIEW))
+                   .select_related("cell__parent").first())
+        if meeting is None:
+            raise Http404
+        return _pdf(minutes_pdf(meeting), f"bien-ban-hop-chi-bo-{meeting.pk}.pdf")

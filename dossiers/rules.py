@@ -354,3 +354,48 @@ def recognition_escalation_due(*, failed_votes: int) -> bool:
     """232-QĐ/TW 4.2c: after three votes where neither side reaches 2/3, the branch reports to the
     directly higher committee and the competent committee, which decides."""
     return failed_votes >= int(rule("RECOGNITION_FAILED_VOTES_ESCALATE"))
+
+
+# --- The roster and meetings (issue 17) --------------------------------------------------------
+
+
+def exempt_in_vote_base() -> bool:
+    """[R] Whether members exempted from party work and activities count in a vote's base."""
+    return bool(rule("EXEMPT_IN_VOTE_BASE"))
+
+
+@cites("Điều lệ Đảng, Điều 4 khoản 3")
+def vote_base_refusal(*, entered: int, from_roster: int, on_date: dt.date, reason: str, body: str) -> str | None:
+    """The 2/3 is counted on every member who may vote; where the roster (or the committee's seats)
+    is kept, the base entered must be the one it gives on the meeting date, unless a reason is
+    recorded (a member not yet entered, a transfer not yet recorded)."""
+    if entered == from_roster or reason.strip():
+        return None
+    return _(
+        "%(body)s: the base entered (%(entered)s) differs from the roster on %(date)s (%(counted)s). "
+        "Correct it or record the reason."
+    ) % {"body": body, "entered": entered, "counted": from_roster, "date": vn_date(on_date)}
+
+
+def quorum_met(*, present: int, base: int) -> bool:
+    """[R] More than QUORUM_PERCENT % of the official members (the base) present."""
+    return base > 0 and present * 100 > base * int(rule("QUORUM_PERCENT"))
+
+
+@cites("Điều lệ Đảng, Điều 10 khoản 1 [R]")
+def quorum_refusal(*, present: int, base: int) -> str | None:
+    """A meeting takes valid decisions only when more than half of its official members attend."""
+    if quorum_met(present=present, base=base):
+        return None
+    return _(
+        "Only %(present)s of %(base)s official members are present: the meeting needs more than "
+        "%(percent)s%% of them to vote."
+    ) % {"present": present, "base": base, "percent": rule("QUORUM_PERCENT")}
+
+
+@cites("Hướng dẫn 03-HD/TW (thí điểm sinh hoạt đảng trực tuyến)")
+def online_meeting_refusal(*, online: bool, allowed: bool, decision: str) -> str | None:
+    """Only cells allowed by a decision may meet online or partly online."""
+    if not online or (allowed and decision.strip()):
+        return None
+    return _("This cell is not allowed to meet online: record the decision that allows it on the organisation first.")

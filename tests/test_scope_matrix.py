@@ -22,7 +22,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from documents.models import BundleJob, IssuedDocument, JobStatus, SignedScan
-from dossiers.models import Mentor, OrgLevel, State
+from dossiers.models import Meeting, Mentor, OrgLevel, State
 from permissions.models import Role, RoleAssignment
 from workflows.sync import process_of
 
@@ -70,6 +70,11 @@ RULES: dict[str, Rule] = {
     "documents:batch_download": Rule(lambda w: {"job_id": w.job.pk}, OWNER_ONLY),
     # Quotas: the board sets them; the other statistics roles see the numbers but not the form;
     # a union officer or a mentor has no statistics at all (404, like any organisation out of scope).
+    # The roster and meetings: read by every role that reads the cell's dossiers, kept by the cell.
+    "roster:cell": Rule(lambda w: {"pk": w.cell.pk}, ALL - {"union", "mentor"}),
+    "roster:act": Rule(lambda w: {"pk": w.cell.pk}, CELL, ALL - CELL - {"union", "mentor"}, method="post"),
+    "roster:meeting_new": Rule(lambda w: {"pk": w.cell.pk}, CELL, ALL - CELL - {"union", "mentor"}),
+    "documents:minutes": Rule(lambda w: {"meeting_id": w.meeting.pk}, ALL - {"union", "mentor"}),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
 }
@@ -151,6 +156,8 @@ def world(django_db_setup, django_db_blocker):
         w.scan = SignedScan.objects.create(
             dossier=w.dossier, step="record_application", section="1-KNĐ", filename="don.pdf",
             content_type="application/pdf", content=pdf, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
+        w.meeting = Meeting.objects.create(cell=w.cell, date=timezone.localdate(), chaired_by="Bí thư",
+                                           minutes_by="Phó bí thư", official_members=9)
         w.job = BundleJob.objects.create(created_by=w.users["in"]["secretary"], dossier_ids=[w.dossier.pk],
                                          status=JobStatus.DONE, total=1, done=1, result=b"PK\x05\x06" + b"\0" * 18)
         yield w

@@ -9,15 +9,18 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import services, steps
+from dossiers import roster, rules, services, steps
+from dossiers.formatting import vn_date
 from dossiers.models import (
     ActKind,
     Candidate,
     Dossier,
     Introducer,
+    Meeting,
     MeetingMode,
     MemberStatus,
     PartyMember,
@@ -27,6 +30,7 @@ from dossiers.models import (
     VerificationMethod,
     VerificationStatus,
 )
+from dossiers.roster import meeting_present
 from ui.forms import DateInput, MemberChoiceField, WebForm, count_field, date_field, long_text_field, text_field
 
 # --- The step forms ---------------------------------------------------------------------------
@@ -226,12 +230,27 @@ class ProgressReportForm(StepForm):
             self.fields["mentor"].initial = active[-1]
 
 
-class VoteFields(StepForm):
-    """A meeting's vote; the base of two thirds is everyone eligible, not those present."""
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{vn_date(obj.date)} · {obj.get_format_display()} · {obj.chaired_by}"
 
-    meeting_date = date_field(_("Meeting date"), today=True)
+
+class VoteFields(StepForm):
+    """A meeting's vote; the base of two thirds is everyone eligible, not those present. Where the
+    roster is kept the base is counted from it on the meeting date; a vote taken in a recorded
+    meeting takes its date and the number present from the meeting's attendance."""
+
+    meeting = MeetingChoiceField(
+        label=_("Recorded cell meeting"), queryset=Meeting.objects.none(), required=False,
+        help_text=_("Choose the meeting (with its attendance) in which the vote was taken, if it was recorded."),
+    )
+    meeting_date = date_field(_("Meeting date"), today=True, required=False)
     eligible = count_field(_("Official members entitled to vote"))
-    present = count_field(_("Present"))
+    eligible_reason = long_text_field(
+        _("Reason the base differs from the roster"), required=False,
+        help_text=_("Required only when the number entered differs from the roster on the meeting date."),
+    )
+    present = count_field(_("Present"), required=False)
     votes_for = count_field(_("In favour"))
     votes_against = count_field(_("Against"))
     abstain = count_field(_("Not voting"), initial=0)
@@ -242,7 +261,39 @@ class VoteFields(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eligible"].initial = self.dossier.cell.official_members or None
+        cell = self.dossier.cell
+        self.fields["meeting"].queryset = Meeting.objects.filter(cell=cell).order_by("-date", "-id")[:20]
+        if not cell.roster_kept:
+            self.fields.pop("meeting")
+            self.fields["eligible"].initial = cell.official_members or None
+            return
+        today = timezone.localdate()
+        base = roster.vote_base_on(cell, today)
+        self.fields["eligible"].initial = base
+        self.fields["eligible"].help_text = _("The cell's roster on %(date)s: %(n)s official members%(exempt)s.") % {
+            "date": vn_date(today), "n": base,
+            "exempt": "" if rules.exempt_in_vote_base() else _(" (members exempted from party activities left out)"),
+        }
+
+    def clean_meeting(self):
+        meeting = self.cleaned_data.get("meeting")
+        # The choices are a slice; the chosen one must still be this cell's.
+        if meeting is not None and meeting.cell_id != self.dossier.cell_id:
+            raise forms.ValidationError(_("This meeting was held by another cell."))
+        return meeting
+
+    def clean(self):
+        data = super().clean()
+        meeting = data.get("meeting")
+        if meeting is not None:
+            data["meeting_date"] = meeting.date
+            data["present"] = meeting_present(meeting)
+        else:
+            data.pop("meeting", None)
+            for name in ("meeting_date", "present"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        return data
 
 
 class BranchVoteForm(VoteFields):
@@ -259,7 +310,11 @@ class CommitteeVoteForm(StepForm):
     meeting_date = date_field(_("Meeting date"), today=True)
     eligible = forms.IntegerField(
         label=_("Committee members"), min_value=1, required=False,
-        help_text=_("Leave empty to use the number recorded for the grassroots committee."),
+        help_text=_("Leave empty to use the committee's members on the meeting date (or the number recorded)."),
+    )
+    eligible_reason = long_text_field(
+        _("Reason the base differs from the committee's members"), required=False,
+        help_text=_("Required only when the number entered differs from the committee's members on the meeting date."),
     )
     present = count_field(_("Present"))
     votes_for = count_field(_("In favour"))

@@ -7,7 +7,7 @@ from viewflow.urls import Application, Site
 from documents.site import DocumentApplication
 from reports.site import ReportApplication
 
-from . import role_views, task_views, views
+from . import role_views, roster_views, task_views, views
 
 
 class DossierApplication(Application):
@@ -61,6 +61,21 @@ class RoleApplication(Application):
     reads_path = path("reads/", role_views.PersonalDataReadListView.as_view(), name="reads")
 
 
+class RosterApplication(Application):
+    """Danh sách đảng viên: each cell's roster on a date, its changes and its meetings."""
+
+    app_name = "roster"
+    title = _("Party member rosters")
+    icon = "groups"
+    url_prefix = "roster"
+    menu_template_name = "web/menu.html"
+
+    index_path = path("", roster_views.RosterIndexView.as_view(), name="index")
+    cell_path = path("<int:pk>/", roster_views.RosterView.as_view(), name="cell")
+    act_path = path("<int:pk>/change/", roster_views.RosterActView.as_view(), name="act")
+    meeting_new_path = path("<int:pk>/meetings/new/", roster_views.MeetingCreateView.as_view(), name="meeting_new")
+
+
 class PartySite(Site):
     # The applications' shared menu (web/menu.html) lists both; the site's own list is left out.
     menu_template_name = None
@@ -70,5 +85,5 @@ class PartySite(Site):
 site = PartySite(
     title=_("Party member development"),
     viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication(),
-              RoleApplication()],
+              RosterApplication(), RoleApplication()],
 )

@@ -1,6 +1,6 @@
 """Organisations, people and admission dossiers: the models of the `dossiers` app, by topic.
 
-organisations ← people ← dossier ← evidence: each module imports only the ones before it. The
+organisations ← people ← meetings ← dossier ← evidence: each module imports only the ones before it. The
 `Historical*` classes are made by simple-history in the module of their model.
 """
 
@@ -50,6 +50,16 @@ from .evidence import (
     Vote,
     VotePurpose,
 )
+from .meetings import (
+    PRESENT,
+    Attendance,
+    CommitteeSeat,
+    HistoricalCommitteeSeat,
+    HistoricalMeeting,
+    Meeting,
+    MeetingFormat,
+    Presence,
+)
 from .organisations import (
     ALLOWED_PARENT_LEVELS,
     AdmissionAuthority,
@@ -69,6 +79,7 @@ from .people import (
     HistoricalPartyMember,
     HistoricalRelative,
     LeaveReason,
+    MemberExit,
     MemberStatus,
     PartyMember,
     ProfessionalEducation,
@@ -80,6 +91,15 @@ from .people import (
 )
 
 __all__ = [
+    "PRESENT",
+    "Attendance",
+    "CommitteeSeat",
+    "HistoricalCommitteeSeat",
+    "HistoricalMeeting",
+    "Meeting",
+    "MeetingFormat",
+    "MemberExit",
+    "Presence",
     "ALLOWED_PARENT_LEVELS",
     "ActKind",
     "AdmissionAuthority",

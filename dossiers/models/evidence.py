@@ -166,6 +166,7 @@ class MeetingMode(models.TextChoices):
 
     IN_PERSON = "in_person", _("In person")
     ONLINE = "online", _("Online")
+    MIXED = "mixed", _("In person and online")
 
 
 class Vote(models.Model):
@@ -182,6 +183,13 @@ class Vote(models.Model):
     votes_for = models.PositiveIntegerField(_("in favour"))
     votes_against = models.PositiveIntegerField(_("against"))
     abstain = models.PositiveIntegerField(_("not voting"), default=0)
+    # The base counted from the roster (or the committee's seats) on the meeting date, when kept;
+    # `eligible` differs from it only with a recorded reason.
+    eligible_from_roster = models.PositiveIntegerField(_("eligible according to the roster"), null=True,
+                                                       editable=False)
+    eligible_reason = models.TextField(_("reason the base differs from the roster"), blank=True)
+    meeting = models.ForeignKey("dossiers.Meeting", verbose_name=_("meeting"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="votes")
     passed = models.BooleanField(_("passed"), editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False

@@ -81,6 +81,20 @@ class Organization(models.Model):
         _("has a party committee (grassroots party committee)"), default=True,
         help_text=_("Untick for a grassroots cell (chi bộ cơ sở), which has no party committee."),
     )
+    # The roster (danh sách đảng viên): once the secretary says it is complete, vote bases and the
+    # statistics count it instead of the typed figures above.
+    roster_kept = models.BooleanField(
+        _("the member roster is kept in the application"), default=False,
+        help_text=_("Once ticked, the base of every vote is counted from the roster on the meeting date."),
+    )
+    committee_roster_kept = models.BooleanField(_("the committee's members are kept in the application"),
+                                                default=False)
+    # HD 03-HD/TW (pilot): only cells allowed by a decision meet online.
+    online_meetings_allowed = models.BooleanField(_("may hold online meetings"), default=False)
+    online_meetings_decision = models.CharField(
+        _("decision allowing online meetings"), max_length=255, blank=True,
+        help_text=_("Number, date and issuer of the decision (HD 03-HD/TW)."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     history = HistoricalRecords()
 
@@ -107,6 +121,10 @@ class Organization(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.online_meetings_allowed and not self.online_meetings_decision.strip():
+            raise ValidationError({"online_meetings_decision": _(
+                "Enter the decision that allows this organisation to meet online (HD 03-HD/TW)."
+            )})
         parent_level = self.parent.level if self.parent_id else None
         if parent_level not in ALLOWED_PARENT_LEVELS[OrgLevel(self.level)]:
             raise ValidationError(

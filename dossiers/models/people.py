@@ -268,8 +268,23 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Left the Party")
 
 
+class MemberExit(models.TextChoices):
+    """Why a member is no longer on the cell's roster (from `left_on`)."""
+
+    TRANSFERRED_OUT = "transferred_out", _("Transferred to another party organisation")
+    LEFT_PARTY = "left_party", _("Left the Party")
+    REMOVED = "removed", _("Removed from the list of probationary members")
+    DIED = "died", _("Died")
+
+
 class PartyMember(models.Model):
-    """A member who introduces, mentors, votes; probationers appear here from their ceremony."""
+    """A member of a cell's roster (danh sách đảng viên): who introduces, mentors, votes.
+
+    On the roster from `in_cell_since` (admission, or transfer in) until `left_on`; probationary
+    from `joined_on`, official from `official_since`; exempted from party work and activities
+    (miễn công tác và sinh hoạt đảng) between `exempt_since` and `exempt_until`. Probationers enter
+    from their ceremony and become official with their recognition decision, through the services.
+    """
 
     full_name = models.CharField(_("full name"), max_length=120)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
@@ -281,6 +296,16 @@ class PartyMember(models.Model):
     joined_on = models.DateField(_("date of admission to the Party"))
     official_since = models.DateField(_("date of becoming official"), null=True, blank=True)
     position = models.CharField(_("position"), max_length=120, blank=True)
+    in_cell_since = models.DateField(
+        _("on the cell's roster since"), null=True, blank=True,
+        help_text=_("Admission or transfer into this cell; the date of admission when empty."),
+    )
+    transferred_from = models.CharField(_("transferred from"), max_length=255, blank=True)
+    left_on = models.DateField(_("left the cell's roster on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=16, choices=MemberExit.choices, blank=True)
+    exempt_since = models.DateField(_("exempted from party work and activities since"), null=True, blank=True)
+    exempt_until = models.DateField(_("exemption ended on"), null=True, blank=True)
+    exempt_reason = models.CharField(_("reason for the exemption"), max_length=255, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="party_member",
@@ -300,6 +325,21 @@ class PartyMember(models.Model):
             raise ValidationError({"cell": _("A Party member must belong to a cell.")})
         if self.status == MemberStatus.OFFICIAL and not self.official_since:
             raise ValidationError({"official_since": _("An official member must have the date of becoming official.")})
+        errors = {}
+        if self.official_since and self.joined_on and self.official_since < self.joined_on:
+            errors["official_since"] = _("A member becomes official after being admitted.")
+        if self.left_on and not self.left_reason:
+            errors["left_reason"] = _("Say why the member left the roster.")
+        if self.left_on and self.left_on < self.roster_since:
+            errors["left_on"] = _("A member leaves the roster after joining it.")
+        if self.exempt_until and (not self.exempt_since or self.exempt_until < self.exempt_since):
+            errors["exempt_until"] = _("An exemption ends after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def roster_since(self):
+        return self.in_cell_since or self.joined_on
 
     def is_official_on(self, day) -> bool:
         return (

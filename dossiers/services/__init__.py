@@ -8,7 +8,8 @@ with the reasons in Vietnamese and leaves nothing behind.
 
 The services live by phase, in the manner of Zulip's `actions/`: `cases` (opening a case, the
 candidate's data, ending it before admission), `training`, `introduction`, `papers`, `votes`,
-`decision` (higher approval, decision, ceremony), `probation` (and recognition); `base` holds the
+`decision` (higher approval, decision, ceremony), `probation` (and recognition), `roster` (the
+cell's members, the committee's seats, meetings); `base` holds the
 lock, the step check and the history row they share. Callers import from `dossiers.services`.
 """
 
@@ -51,10 +52,28 @@ from .probation import (
     dossier_record_self_review,
     dossier_remove,
 )
+from .roster import (
+    committee_seat_add,
+    committee_seat_end,
+    meeting_record,
+    member_add,
+    member_end_exemption,
+    member_exempt,
+    member_leave,
+    roster_declare_kept,
+)
 from .training import dossier_complete_training, dossier_enroll_training
 from .votes import dossier_attach_provincial_approval, dossier_record_branch_vote, dossier_submit_for_vote
 
 __all__ = [
+    "committee_seat_add",
+    "committee_seat_end",
+    "meeting_record",
+    "member_add",
+    "member_end_exemption",
+    "member_exempt",
+    "member_leave",
+    "roster_declare_kept",
     "Refusal",
     "dossier_create",
     "candidate_create",

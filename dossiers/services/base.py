@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .. import gates, rules, steps
+from .. import gates, roster, rules, steps
 from ..models import (
     Dossier,
     DossierHistory,
+    Meeting,
     PartyAct,
     Vote,
+    VotePurpose,
 )
 from ..refusals import Refusal, clean_and_save
 from ..signals import dossier_changed
@@ -75,7 +77,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _record(taking: Taking, actor, note: str = "", *, on: dt.date | None = None, **evidence: Any) -> DossierHistory:
-    """The history row of a step taken (see `_history`)."""
+    """The history row of a step taken (see `_history`); a vote's row shows the base entered and
+    the roster's, and the reason they differ."""
+    vote = evidence.get("vote")
+    if isinstance(vote, Vote) and vote.eligible_from_roster is not None:
+        evidence.update(eligible=vote.eligible, eligible_from_roster=vote.eligible_from_roster,
+                        eligible_reason=vote.eligible_reason)
     return _history(taking.dossier, actor, taking.step, taking.from_state, note, on=on, **evidence)
 
 
@@ -102,17 +109,51 @@ def _transition(dossier: Dossier, name: str) -> None:
         raise Refusal(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
 
 
+CELL_VOTES = (VotePurpose.BRANCH_ADMISSION, VotePurpose.BRANCH_RECOGNITION)
+
+
 def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeting_mode: str, eligible: int,
-          present: int, votes_for: int, votes_against: int, abstain: int) -> Vote:
+          present: int, votes_for: int, votes_against: int, abstain: int, eligible_reason: str = "",
+          meeting: Meeting | None = None) -> Vote:
+    """The vote row. Where the cell's roster (or the committee's seats) is kept, its base on the
+    meeting date is stored beside the one entered, which may differ only with a reason; a vote
+    taken in a recorded meeting takes its date, format and present count from it."""
+    reasons = []
+    if meeting is not None:
+        if meeting.cell_id != dossier.cell_id:
+            reasons.append(_("This meeting was held by another cell."))
+        elif meeting.date != meeting_date:
+            reasons.append(_("The vote's date must be the meeting's (%(d)s).") % {"d": rules.vn_date(meeting.date)})
+        attended = roster.meeting_present(meeting)
+        if present != attended:
+            reasons.append(_("%(n)s official members attended the meeting: the number present is counted from "
+                             "its attendance.") % {"n": attended})
+        meeting_mode = meeting.format
+    if reasons:
+        raise Refusal(reasons)
     refusal = rules.vote_counts_refusal(
         eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against, abstain=abstain
     )
     if refusal:
         raise Refusal(refusal)
+    from_roster = None
+    if purpose in CELL_VOTES and dossier.cell.roster_kept:
+        from_roster = roster.vote_base_on(dossier.cell, meeting_date)
+        body = _("Cell vote")
+    elif purpose not in CELL_VOTES:
+        grassroots = dossier.cell.grassroots()
+        if grassroots is not None and grassroots.committee_roster_kept:
+            from_roster = roster.committee_base_on(grassroots, meeting_date)
+            body = _("Committee vote")
+    if from_roster is not None and (refusal := rules.vote_base_refusal(
+            entered=eligible, from_roster=from_roster, on_date=meeting_date, reason=eligible_reason, body=body)):
+        raise Refusal(refusal)
     vote = Vote(
         dossier=dossier, purpose=purpose, meeting_date=meeting_date, meeting_mode=meeting_mode,
         eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
         abstain=abstain, passed=rules.two_thirds(votes_for=votes_for, eligible=eligible), recorded_by=actor,
+        eligible_from_roster=from_roster, eligible_reason=eligible_reason.strip() if from_roster is not None else "",
+        meeting=meeting,
     )
     return clean_and_save(vote)
 
@@ -128,11 +169,13 @@ def _grassroots_name(dossier: Dossier) -> str:
     return org.name if org else dossier.cell.name
 
 def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | None) -> int:
-    """[R] Committee votes: ≥ 2/3 of the committee's members; the base defaults to the
-    grassroots committee size recorded on the organisation."""
+    """[R] Committee votes: ≥ 2/3 of the committee's members; the base defaults to the committee's
+    seats on the meeting date where they are kept, else to the size recorded on the organisation."""
     if eligible:
         return eligible
     grassroots = dossier.cell.grassroots()
+    if grassroots is not None and grassroots.committee_roster_kept:
+        return roster.committee_base_on(grassroots, meeting_date)
     if grassroots is None or not grassroots.committee_members:
         raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
     return grassroots.committee_members

@@ -58,7 +58,7 @@ dossier_record_sub_committee_recognition = _sub_committee_report(
 
 def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date: dt.date, present: int,
                                         votes_for: int, votes_against: int, abstain: int = 0,
-                                        eligible: int | None = None, number: str = "", signer: str = "",
+                                        eligible: int | None = None, number: str = "", signer: str = "", eligible_reason: str = "",
                                         note: str = "") -> Dossier:
     """Step 10: the grassroots committee's resolution (8-KNĐ), ≥ 2/3 of its members; failing ends
     the attempt as rejected."""
@@ -73,7 +73,7 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_ADMISSION, meeting_date=meeting_date, meeting_mode="in_person",
                      eligible=base, present=present, votes_for=votes_for, votes_against=votes_against,
-                     abstain=abstain)
+                     abstain=abstain, eligible_reason=eligible_reason)
         if vote.passed:
             if not signer.strip():
                 raise Refusal(_("Enter who signed the resolution."))
@@ -126,7 +126,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         clean_and_save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
         c = d.candidate
         member = clean_and_save(PartyMember(full_name=c.full_name, sex=c.sex, birth_date=c.birth_date, cell=d.cell,
-                                   status=MemberStatus.PROBATIONARY, joined_on=date))
+                                   status=MemberStatus.PROBATIONARY, joined_on=date, in_cell_since=date))
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") + 1)
         d.member = member
         d.decision_date = decision.date

@@ -13,6 +13,8 @@ from ..models import (
     ActKind,
     CertificateKind,
     Dossier,
+    Meeting,
+    MemberExit,
     MemberStatus,
     Organization,
     SelfReview,
@@ -65,6 +67,7 @@ def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, streng
 def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt.date, eligible: int,
                                     present: int, votes_for: int, votes_against: int, abstain: int = 0,
                                     meeting_mode: str = "in_person", number: str = "", signer: str = "",
+                                    eligible_reason: str = "", meeting: Meeting | None = None,
                                     note: str = "") -> Dossier:
     """Branch recognition vote (13-KNĐ), voted as for admission (Charter Art. 5). Two thirds for:
     proposal to recognise; two thirds against: proposal to remove; neither, three times:
@@ -74,7 +77,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
         t = _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_RECOGNITION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
-                     abstain=abstain)
+                     abstain=abstain, eligible_reason=eligible_reason, meeting=meeting)
         outcome: str
         act = None
         if vote.passed:
@@ -97,7 +100,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
 
 def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_date: dt.date, present: int,
                                           votes_for: int, votes_against: int, abstain: int = 0,
-                                          eligible: int | None = None, number: str = "", signer: str = "",
+                                          eligible: int | None = None, number: str = "", signer: str = "", eligible_reason: str = "",
                                           note: str = "") -> Dossier:
     """The grassroots committee's recognition resolution (15-KNĐ), ≥ 2/3 of its members."""
     with transaction.atomic():
@@ -107,7 +110,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_RECOGNITION, meeting_date=meeting_date,
                      meeting_mode="in_person", eligible=base, present=present, votes_for=votes_for,
-                     votes_against=votes_against, abstain=abstain)
+                     votes_against=votes_against, abstain=abstain, eligible_reason=eligible_reason)
         act = None
         if vote.passed:
             if not signer.strip():
@@ -153,7 +156,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
         act = _act(d, ActKind.REMOVAL_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    reason=reason)
         member = d.member
-        member.status = MemberStatus.LEFT
+        member.status, member.left_on, member.left_reason = MemberStatus.LEFT, date, MemberExit.REMOVED
         clean_and_save(member)
         Organization.objects.filter(pk=d.cell_id).update(probationary_members=F("probationary_members") - 1)
         d.closing_reason = reason

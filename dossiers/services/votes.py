@@ -12,6 +12,7 @@ from .. import rules
 from ..models import (
     ActKind,
     Dossier,
+    Meeting,
     VotePurpose,
 )
 from ..refusals import Refusal
@@ -43,6 +44,7 @@ def dossier_submit_for_vote(*, dossier: Dossier, actor, on: dt.date | None = Non
 def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date, eligible: int, present: int,
                                votes_for: int, votes_against: int, abstain: int = 0,
                                meeting_mode: str = "in_person", number: str = "", signer: str = "",
+                               eligible_reason: str = "", meeting: Meeting | None = None,
                                note: str = "") -> Dossier:
     """Step 9: the conditions are measured on the meeting date; ≥ 2/3 of all official members
     passes (6-KNĐ) and goes up; anything less ends this attempt as rejected."""
@@ -51,7 +53,7 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
         t = _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_ADMISSION, meeting_date=meeting_date, meeting_mode=meeting_mode,
                      eligible=eligible, present=present, votes_for=votes_for, votes_against=votes_against,
-                     abstain=abstain)
+                     abstain=abstain, eligible_reason=eligible_reason, meeting=meeting)
         if vote.passed:
             if not signer.strip():
                 raise Refusal(_("Enter who signed the resolution (cell secretary)."))
