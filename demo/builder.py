@@ -23,18 +23,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from dossiers import rules, services
 from dossiers.models import (
     ActKind,
     Candidate,
+    CommitteeSeat,
     Dossier,
     GeneralEducation,
+    MeetingFormat,
     MemberStatus,
     Organization,
     OrgCategory,
     OrgLevel,
     PartyMember,
+    Presence,
     ProfessionalEducation,
     Relative,
     RelativeKind,
@@ -45,6 +49,7 @@ from dossiers.models import (
     WorkHistory,
 )
 from dossiers.refusals import Refusal
+from dossiers.roster import roster_on
 from dossiers.workdays import is_working_day
 from permissions.models import Role, RoleAssignment
 from permissions.services import role_grant
@@ -1094,7 +1099,57 @@ class Builder:
         plans = self.make_plans()
         dossiers = [self.run(plan) for plan in plans]
         claim_demo_tasks(self.users)
+        self.build_rosters()
         return dossiers
+
+    # ---- rosters and meetings (after the dossiers, whose votes used the typed figures) ----
+
+    def build_rosters(self) -> None:
+        """Every cell's full roster (the typed number of official members, a few of them exempted
+        from party activities) declared kept; every grassroots committee's seats; in the demo
+        users' cell, one meeting held partly online under a decision that allows it."""
+        rng = random.Random(SEED + 17)
+        rows = []
+        cells = [c for unit in self.units for c in unit.cells]
+        on_roster = Counter(PartyMember.objects.filter(cell__in=cells, status=MemberStatus.OFFICIAL,
+                                                       left_on__isnull=True).values_list("cell_id", flat=True))
+        for cell in Organization.objects.filter(pk__in=[c.pk for c in cells]):
+            for k in range(max(0, cell.official_members - on_roster[cell.pk])):
+                sex = Sex.MALE if rng.random() < 0.55 else Sex.FEMALE
+                joined = self.today - relativedelta(years=rng.randint(2, 45), days=rng.randint(0, 300))
+                old = k == 0 and rng.random() < 0.6  # an elderly member exempted from party activities
+                rows.append(PartyMember(
+                    full_name=self.person_name(sex, old=old), sex=sex, cell=cell, status=MemberStatus.OFFICIAL,
+                    birth_date=joined - relativedelta(years=rng.randint(19, 30)), joined_on=joined,
+                    official_since=joined + relativedelta(years=1),
+                    exempt_since=self.today - relativedelta(years=rng.randint(1, 6)) if old else None,
+                    exempt_reason="Tuổi cao, sức yếu" if old else ""))
+        bulk_create_with_history(rows, PartyMember, batch_size=1000, default_user=self.users.get("bithu"))
+        seats = []
+        for unit in self.units:
+            for k in range(unit.org.committee_members):
+                seats.append(CommitteeSeat(organization=unit.org, full_name=self.person_name(
+                    Sex.MALE if rng.random() < 0.6 else Sex.FEMALE), position="Bí thư Đảng ủy" if k == 0 else (
+                    "Phó Bí thư Đảng ủy" if k == 1 else "Đảng ủy viên"), since=dt.date(self.today.year - 1, 7, 1)))
+        bulk_create_with_history(seats, CommitteeSeat, batch_size=1000)
+        Organization.objects.filter(pk__in=[u.org.pk for u in self.units]).update(committee_roster_kept=True)
+        secretary = self.users.get("bithu")
+        for cell in cells:
+            services.roster_declare_kept(cell=cell, actor=secretary)
+        busy = self.busy_unit.cells[0]
+        Organization.objects.filter(pk=busy.pk).update(
+            online_meetings_allowed=True,
+            online_meetings_decision=f"Quyết định số 07-QĐ/ĐU ngày 05/01/{self.today.year} của Đảng ủy xã Thành Lợi")
+        busy.refresh_from_db()
+        day = min(self.workday(self.today - dt.timedelta(days=3)), self.today)
+        members = list(roster_on(busy, day))
+        attendance = {m.pk: Presence.ONLINE if i % 4 == 1 else Presence.IN_PERSON for i, m in enumerate(members)}
+        for m in members[-2:]:
+            attendance[m.pk] = Presence.EXCUSED
+        services.meeting_record(
+            cell=busy, date=day, format=MeetingFormat.MIXED, chaired_by=self.secretaries[busy.pk].full_name,
+            minutes_by=members[1].full_name, attendance=attendance, actor=secretary,
+            note="Sinh hoạt chi bộ thường kỳ; đảng viên đi làm ăn xa dự trực tuyến.")
 
 
 def build(today: dt.date | None = None) -> list[Dossier] | None:

@@ -246,3 +246,19 @@ def test_the_daily_digest_on_the_demo_mails_every_demo_login_with_open_tasks(see
 
 def row_ids(response) -> list[int]:
     return [int(pk) for pk in re.findall(r'data-task="(\d+)"', response.content.decode())]
+
+
+def test_every_demo_cell_keeps_its_roster_and_the_busy_cell_met_partly_online(seeded, db):
+    from dossiers import roster  # noqa: PLC0415
+    from dossiers.models import Meeting, MeetingFormat  # noqa: PLC0415
+
+    today = timezone.localdate()
+    cells = Organization.objects.filter(level=OrgLevel.CELL)
+    assert cells.exists() and not cells.filter(roster_kept=False).exists()
+    for cell in cells:
+        counts = roster.counts_on(cell, today)
+        assert (counts["official"], counts["probationary"]) == (cell.official_members, cell.probationary_members)
+    assert not Organization.objects.filter(level=OrgLevel.GRASSROOTS, committee_roster_kept=False).exists()
+    meeting = Meeting.objects.get()
+    assert meeting.format == MeetingFormat.MIXED and meeting.online_decision
+    assert meeting.attendance.filter(presence="online").exists()
