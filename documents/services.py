@@ -16,14 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import rules
 from dossiers.models import Dossier, State
-from dossiers.refusals import Refusal, clean_and_save
+from dossiers.refusals import APP_RULE, Refusal, clean_and_save
 
 from . import numbering, rendering
 from .catalogue import BY_CODE, SCAN_STEPS, DocumentForm, scan_section
 from .context import Built
 from .models import BundleJob, IssuedDocument, SignedScan
 from .sniffing import opens, sniff
+
+# The application (1-KNĐ) and the personal history (2-KNĐ) are written by the candidate's own hand.
+HANDWRITTEN_RULE = "Hướng dẫn 12-HD/BTCTW, điểm 1.4.1"
 
 logger = logging.getLogger("documents")
 
@@ -37,7 +41,7 @@ def _form(form: DocumentForm | str) -> DocumentForm:
     try:
         return BY_CODE[form]
     except KeyError:
-        raise Refusal(_("Unknown form “%(form)s”.") % {"form": form}) from None
+        raise Refusal(_("Unknown form “%(form)s”.") % {"form": form}, rule=APP_RULE) from None
 
 
 
@@ -80,12 +84,12 @@ def document_issue(*, dossier: Dossier, form: DocumentForm | str, actor, subject
     form = _form(form)
     if form.draft:
         raise Refusal(_("%(form)s is written by hand by the candidate; only a draft can be printed.")
-                            % {"form": form.code})
+                            % {"form": form.code}, rule=HANDWRITTEN_RULE)
     built = document_check(dossier=dossier, form=form, subject=subject, options=options)
     if built.errors:
-        raise Refusal(built.errors)
+        raise Refusal(built.errors, rule=rules.DOSSIER_RULE)
     if subject and subject not in {key for key, _name in form.subjects(dossier)}:
-        raise Refusal(_("This copy of %(form)s does not belong to the dossier.") % {"form": form.code})
+        raise Refusal(_("This copy of %(form)s does not belong to the dossier.") % {"form": form.code}, rule=APP_RULE)
     with transaction.atomic():
         # One issuer at a time per dossier: versions follow each other without a clash.
         Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier.pk).first()
@@ -98,7 +102,7 @@ def document_issue(*, dossier: Dossier, form: DocumentForm | str, actor, subject
         elif form.number_type and built.issuer is not None:
             if not built.issuer.short_name:
                 raise Refusal(_("%(org)s has no abbreviation for document numbers (e.g. CB, ĐU, HU).")
-                                    % {"org": built.issuer.name})
+                                    % {"org": built.issuer.name}, rule=APP_RULE)
             n = numbering.next_number(issuer=built.issuer, doc_type=form.number_type, year=built.date.year)
             number = numbering.format_number(n, form.number_type, built.issuer)
         else:
@@ -131,10 +135,10 @@ def document_draft(*, dossier: Dossier, form: DocumentForm | str) -> bytes:
     application and the history are handwritten). Not numbered, not stored."""
     form = _form(form)
     if not form.draft:
-        raise Refusal(_("%(form)s is issued, not drafted.") % {"form": form.code})
+        raise Refusal(_("%(form)s is issued, not drafted.") % {"form": form.code}, rule=APP_RULE)
     built = document_check(dossier=dossier, form=form)
     if built.errors:
-        raise Refusal(built.errors)
+        raise Refusal(built.errors, rule=rules.DOSSIER_RULE)
     return rendering.render_pdf(form.template, built.data, created=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
@@ -146,26 +150,26 @@ def scan_upload(*, dossier: Dossier, step: str, upload, actor, note: str = "") -
     """A signed scan of the paper a step produced (PDF, JPEG or PNG, sniffed from its bytes, at
     most UPLOAD_MAX_BYTES); a refusal stores nothing."""
     if step not in SCAN_STEPS:
-        raise Refusal(_("Scans cannot be attached to this step."))
+        raise Refusal(_("Scans cannot be attached to this step."), rule=APP_RULE)
     limit = upload_limit()
     if upload is None or not upload.size:
-        raise Refusal(_("The file is empty."))
+        raise Refusal(_("The file is empty."), rule=APP_RULE)
     if upload.size > limit:
         raise Refusal(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
             "size": f"{upload.size / 1_000_000:.1f}".replace(".", ","),
-            "limit": f"{limit / 1_000_000:g}".replace(".", ",")})
+            "limit": f"{limit / 1_000_000:g}".replace(".", ",")}, rule=APP_RULE)
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
         raise Refusal(_("The file is larger than the limit of %(limit)s MB.") % {
-            "limit": f"{limit / 1_000_000:g}".replace(".", ",")})
+            "limit": f"{limit / 1_000_000:g}".replace(".", ",")}, rule=APP_RULE)
     kind = sniff(content[:16])
     if kind is None:
         raise Refusal(_("Only PDF, JPEG or PNG scans are accepted; this file is none of them, whatever its "
-                              "name says."))
+                              "name says."), rule=APP_RULE)
     if not opens(content, kind):
         raise Refusal(_("The file looks like a %(kind)s but cannot be opened; it may be damaged.")
-                            % {"kind": kind.split("/")[-1].upper()})
+                            % {"kind": kind.split("/")[-1].upper()}, rule=APP_RULE)
     section = scan_section(step, probation=dossier.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED))
     with transaction.atomic():
         scan = clean_and_save(SignedScan(
@@ -181,7 +185,7 @@ def bundle_job_start(*, actor, dossiers: list[Dossier]) -> BundleJob:
     """Bundles for many dossiers at once: a background job (django-tasks) whose page shows progress.
     The job is queued once the row exists (on commit)."""
     if not dossiers:
-        raise Refusal(_("Choose at least one dossier."))
+        raise Refusal(_("Choose at least one dossier."), rule=APP_RULE)
     from .tasks import build_bundles
 
     with transaction.atomic():

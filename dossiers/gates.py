@@ -29,6 +29,21 @@ from .models import (
     VerificationStatus,
     VotePurpose,
 )
+from .refusals import APP_RULE, Reason
+
+
+def _app(text: str) -> Reason:
+    """A rule of the software: the order of its records, nothing twice."""
+    return Reason(text, rule=APP_RULE)
+
+
+def _paper(text: str) -> Reason:
+    """A paper missing from the dossier lists (domain.md §5.4) of the Organisation Commission's guidance."""
+    return Reason(text, rule=rules.DOSSIER_RULE)
+
+
+def _regulation(text: str, point: str) -> Reason:
+    return Reason(text, rule=rules.cite("{reg}, điểm " + point))
 
 
 @dataclass
@@ -148,8 +163,8 @@ def removal_proposed(d: Dossier) -> bool:
 def _not_before(on: dt.date, earlier: dt.date | None, what: str) -> str | None:
     """A meeting or decision cannot precede the paper it rests on."""
     if earlier is not None and on < earlier:
-        return _("The date %(date)s is before %(what)s (%(earlier)s).") % {
-            "date": vn_date(on), "what": what, "earlier": vn_date(earlier)}
+        return _app(_("The date %(date)s is before %(what)s (%(earlier)s).") % {
+            "date": vn_date(on), "what": what, "earlier": vn_date(earlier)})
     return None
 
 
@@ -176,7 +191,7 @@ def enroll_training(d: Dossier, on: dt.date) -> Verdict:
 
 def complete_training(d: Dossier, on: dt.date) -> Verdict:
     if certificate(d, CertificateKind.AWARENESS) is None:
-        return Verdict([_("The Party awareness class attended by the candidate has not been recorded.")])
+        return Verdict([_app(_("The Party awareness class attended by the candidate has not been recorded."))])
     return Verdict()
 
 
@@ -184,9 +199,9 @@ def certify_history(d: Dossier, on: dt.date) -> Verdict:
     """HD 01-HD/TW 3.4: the grassroots committee certifies the 2-KNĐ only after concluding verification."""
     reasons = []
     if d.history_received_on is None:
-        reasons.append(_("The candidate's personal history (2-KNĐ) has not been received."))
+        reasons.append(_paper(_("The candidate's personal history (2-KNĐ) has not been received.")))
     if d.history_certified_on is not None:
-        reasons.append(_("The personal history is already certified."))
+        reasons.append(_app(_("The personal history is already certified.")))
     reasons += verification_reasons(d)
     return Verdict(reasons)
 
@@ -197,16 +212,16 @@ def submit_for_vote(d: Dossier, on: dt.date) -> Verdict:
     c = d.candidate
     reasons = _collect(
         rules.certificate_refusal(issued_on=cert.issued_on if cert else None, on_date=on),
-        None if d.application_received_on else _("No application to join the Party (1-KNĐ) yet."),
-        None if d.history_received_on else _("No personal history of the candidate (2-KNĐ) yet."),
-        None if d.history_certified_on else _(
-            "The personal history (2-KNĐ) is not yet certified by the grassroots committee."),
+        None if d.application_received_on else _paper(_("No application to join the Party (1-KNĐ) yet.")),
+        None if d.history_received_on else _paper(_("No personal history of the candidate (2-KNĐ) yet.")),
+        None if d.history_certified_on else _paper(_(
+            "The personal history (2-KNĐ) is not yet certified by the grassroots committee.")),
         verification_reasons(d),
         rules.introducers_refusals(
             introducers=introducer_facts(d), has_union_resolution=has_union_resolution(d), on_date=on
         ),
-        None if opinion(d, OpinionStage.ADMISSION) else _(
-            "No opinion summary from the mass organisations and the residence cell committee (5-KNĐ) yet."),
+        None if opinion(d, OpinionStage.ADMISSION) else _paper(_(
+            "No opinion summary from the mass organisations and the residence cell committee (5-KNĐ) yet.")),
         rules.education_refusal(general_education=c.general_education, exception=c.education_exception),
         candidate_readmission(d, on),
     )
@@ -239,27 +254,28 @@ def branch_vote(d: Dossier, on: dt.date) -> Verdict:
 
 def sub_committee_admission(d: Dossier, on: dt.date) -> Verdict:
     if acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
-        return Verdict([_("The sub-committee has already submitted an appraisal report (7-KNĐ).")])
+        return Verdict([_app(_("The sub-committee has already submitted an appraisal report (7-KNĐ)."))])
     return Verdict()
 
 
 def grassroots_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_ADMISSION):
-        reasons.append(_("No cell resolution proposing admission (6-KNĐ) yet."))
+        reasons.append(_paper(_("No cell resolution proposing admission (6-KNĐ) yet.")))
     if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_ADMISSION):
-        reasons.append(_("No sub-committee appraisal report (7-KNĐ) yet."))
+        reasons.append(_paper(_("No sub-committee appraisal report (7-KNĐ) yet.")))
     if acts(d, ActKind.GRASSROOTS_ADMISSION):
-        reasons.append(_("The grassroots committee has already passed a resolution proposing admission (8-KNĐ)."))
+        reasons.append(_app(_(
+            "The grassroots committee has already passed a resolution proposing admission (8-KNĐ).")))
     return Verdict(reasons)
 
 
 def decide_admission(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if has_grassroots_committee(d) and not acts(d, ActKind.GRASSROOTS_ADMISSION):
-        reasons.append(_("No grassroots committee resolution proposing admission (8-KNĐ) yet."))
+        reasons.append(_paper(_("No grassroots committee resolution proposing admission (8-KNĐ) yet.")))
     if any(a.approved for a in acts(d, ActKind.ADMISSION_DECISION)):
-        reasons.append(_("An admission decision already exists."))
+        reasons.append(_app(_("An admission decision already exists.")))
     vote = next(iter(votes(d, VotePurpose.BRANCH_ADMISSION)[-1:]), None)
     if vote is not None:
         if r := rules.over_sixty_approval_refusal(
@@ -272,18 +288,17 @@ def decide_admission(d: Dossier, on: dt.date) -> Verdict:
     if branch is not None:
         deadline = rules.decision_deadline(branch_resolution_date=branch.date, extended=d.decision_extended)
         if on > deadline:
-            warnings.append(_(
+            warnings.append(_regulation(_(
                 "The admission decision is overdue (%(deadline)s, %(days)s working days from the cell resolution): "
-                "the competent committee must review its responsibility (%(reg)s, point 4.3.1)."
-            ) % {"deadline": vn_date(deadline), "days": rules.rule("DECISION_DEADLINE_WORKING_DAYS"),
-                 "reg": rules.regulation()})
+                "the competent committee must review its responsibility."
+            ) % {"deadline": vn_date(deadline), "days": rules.rule("DECISION_DEADLINE_WORKING_DAYS")}, "4.3.1"))
     return Verdict(reasons, warnings)
 
 
 def hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
     decision = next((a for a in acts(d, ActKind.ADMISSION_DECISION) if a.approved), None)
     if decision is None:
-        return Verdict([_("No admission decision (9-KNĐ) from the competent authority yet.")])
+        return Verdict([_regulation(_("No admission decision (9-KNĐ) from the competent authority yet."), "4.1")])
     refusal = rules.ceremony_refusal(
         decision_date=decision.date, ceremony_date=on, late_approval_ref=d.late_ceremony_approval_ref
     )
@@ -292,14 +307,14 @@ def hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
 
 def provincial_approval(d: Dossier, on: dt.date) -> Verdict:
     if not d.over_sixty_case:
-        return Verdict([_("The dossier is not an over-60 case.")])
+        return Verdict([_regulation(_("The dossier is not an over-60 case."), "1.1.2")])
     return Verdict()
 
 
 def _probation_over(what: str) -> Callable[[Dossier, dt.date], list[str]]:
     def reasons(d: Dossier, on: dt.date) -> list[str]:
         if d.ceremony_date is None:
-            return [_("No admission ceremony date yet.")]
+            return [Reason(_("No admission ceremony date yet."), rule="Điều lệ Đảng, Điều 5")]
         return _collect(rules.probation_over_refusal(ceremony_date=d.ceremony_date, on_date=on, what=what))
     return reasons
 
@@ -312,13 +327,13 @@ def self_review(d: Dossier, on: dt.date) -> Verdict:
 def recognition_dossier_reasons(d: Dossier) -> list[str]:
     """shared/domain.md §5.4: before recognition, the new-member class certificate, 10-, 11-, 12-KNĐ."""
     return _collect(
-        None if certificate(d, CertificateKind.NEW_MEMBER) else _(
-            "No certificate of the political theory class for new members yet."),
-        None if list(d.self_reviews.all()) else _("No self-review of the probationary member (10-KNĐ) yet."),
-        None if any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()) else _(
-            "No review by the assigned mentor (11-KNĐ) yet."),
-        None if opinion(d, OpinionStage.PROBATION) else _(
-            "No opinion summary from the mass organisations and the residence cell committee (12-KNĐ) yet."),
+        None if certificate(d, CertificateKind.NEW_MEMBER) else _paper(_(
+            "No certificate of the political theory class for new members yet.")),
+        None if list(d.self_reviews.all()) else _paper(_("No self-review of the probationary member (10-KNĐ) yet.")),
+        None if any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()) else _paper(_(
+            "No review by the assigned mentor (11-KNĐ) yet.")),
+        None if opinion(d, OpinionStage.PROBATION) else _paper(_(
+            "No opinion summary from the mass organisations and the residence cell committee (12-KNĐ) yet.")),
     )
 
 
@@ -326,19 +341,19 @@ def branch_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = _probation_over(_("Branch vote on recognition as official member"))(d, on)
     reasons += recognition_dossier_reasons(d)
     if acts(d, ActKind.BRANCH_RECOGNITION):
-        reasons.append(_("The cell has already passed a resolution proposing official recognition (13-KNĐ)."))
+        reasons.append(_app(_("The cell has already passed a resolution proposing official recognition (13-KNĐ).")))
     if d.escalated_on:
-        reasons.append(_(
-            "Already reported to the higher committee after 3 failed votes; the competent committee decides."))
+        reasons.append(_regulation(_(
+            "Already reported to the higher committee after 3 failed votes; the competent committee decides."), "4.2c"))
     return Verdict(reasons)
 
 
 def sub_committee_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = []
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
+        reasons.append(_paper(_("No cell resolution proposing official recognition (13-KNĐ) yet.")))
     if acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
-        reasons.append(_("The sub-committee has already submitted an appraisal report (14-KNĐ)."))
+        reasons.append(_app(_("The sub-committee has already submitted an appraisal report (14-KNĐ).")))
     return Verdict(reasons)
 
 
@@ -347,12 +362,12 @@ def grassroots_recognition(d: Dossier, on: dt.date) -> Verdict:
     reasons = _collect(_not_before(on, branch.date if branch else None,
                                    _("the cell resolution proposing recognition (13-KNĐ)")))
     if not acts(d, ActKind.BRANCH_RECOGNITION) and not d.escalated_on:
-        reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
+        reasons.append(_paper(_("No cell resolution proposing official recognition (13-KNĐ) yet.")))
     if under_sub_committee(d) and not acts(d, ActKind.SUB_COMMITTEE_RECOGNITION):
-        reasons.append(_("No sub-committee appraisal report (14-KNĐ) yet."))
+        reasons.append(_paper(_("No sub-committee appraisal report (14-KNĐ) yet.")))
     if acts(d, ActKind.GRASSROOTS_RECOGNITION):
-        reasons.append(_(
-            "The grassroots committee has already passed a resolution proposing official recognition (15-KNĐ)."))
+        reasons.append(_app(_(
+            "The grassroots committee has already passed a resolution proposing official recognition (15-KNĐ).")))
     return Verdict(reasons)
 
 
@@ -362,19 +377,19 @@ def recognize(d: Dossier, on: dt.date) -> Verdict:
     reasons += _collect(_not_before(on, proposal.date if proposal else None, _("the resolution proposing recognition")))
     if not d.escalated_on:
         if has_grassroots_committee(d) and not acts(d, ActKind.GRASSROOTS_RECOGNITION):
-            reasons.append(_("No grassroots committee resolution proposing official recognition (15-KNĐ) yet."))
+            reasons.append(_paper(_("No grassroots committee resolution proposing official recognition (15-KNĐ) yet.")))
         if not has_grassroots_committee(d) and not acts(d, ActKind.BRANCH_RECOGNITION):
-            reasons.append(_("No cell resolution proposing official recognition (13-KNĐ) yet."))
+            reasons.append(_paper(_("No cell resolution proposing official recognition (13-KNĐ) yet.")))
         reasons += recognition_dossier_reasons(d)
     return Verdict(reasons)
 
 
 def remove(d: Dossier, on: dt.date) -> Verdict:
     if not removal_proposed(d) and not d.escalated_on:
-        return Verdict([_(
+        return Verdict([_regulation(_(
             "No removal proposal: the cell must vote with at least 2/3 of official members against recognition, or "
-            "have reported to the higher committee after 3 failed votes (%(reg)s, point 4.2c)."
-        ) % {"reg": rules.regulation()}])
+            "have reported to the higher committee after 3 failed votes."
+        ), "4.2c")])
     return Verdict()
 
 

@@ -2,8 +2,9 @@
 
 Domain rules (`dossiers.services`), roles (`permissions.services`), tasks (`workflows.services`),
 documents and quotas all raise it; pages show its reasons above the form, the API returns them as
-a list. A reason may carry the rule it applies (`Reason(text, rule="Điều lệ Đảng, Điều 4")`); it is
-a string, so it prints, compares and translates like one. Nothing is written when it is raised:
+a list. Every reason carries the rule it applies (`Reason(text, rule="Điều lệ Đảng, Điều 4")`, or
+`APP_RULE` for a rule of the software) and its text ends with that citation; it is a string, so it
+prints, compares and translates like one. Nothing is written when it is raised:
 every service raises it inside its transaction, before or instead of committing.
 """
 
@@ -13,26 +14,60 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
+
+# The citation of a rule of the software itself (a stale page, a file too large, who may act):
+# printed where a Party text would be cited.
+APP_RULE = gettext_lazy("application rule")
+
+
+def _cited(text: str, rule: str) -> str:
+    """"Text." + rule → "Text (rule).": the citation closes the sentence, once."""
+    text = text.strip()
+    if not rule:
+        return text
+    base = text[:-1] if text.endswith(".") else text
+    if base.endswith(f"({rule})"):
+        return f"{base}."
+    return f"{base} ({rule})."
 
 
 class Reason(str):
-    """One sentence saying why, optionally with the citation of the rule it applies."""
+    """One sentence saying why, ending with the citation of the rule it applies.
 
+    `Reason("Chưa đủ tuổi.", rule="Điều lệ Đảng, Điều 1")` is the string
+    "Chưa đủ tuổi (Điều lệ Đảng, Điều 1).": what every page, message and API answer prints.
+    `.text` is the sentence alone, `.rule` the citation: a rule of the Party's texts, or
+    `APP_RULE` for a rule of the software (stale page, file too large, permission to act…).
+    """
+
+    text: str
     rule: str
 
     def __new__(cls, text: str, rule: str = ""):
-        reason = super().__new__(cls, text)
-        reason.rule = rule or getattr(text, "rule", "")
+        inner_rule = getattr(text, "rule", "")
+        bare = text.text if isinstance(text, Reason) else str(text)
+        rule = str(rule or inner_rule)
+        reason = super().__new__(cls, _cited(bare, rule))
+        reason.text, reason.rule = bare.strip(), rule
         return reason
 
 
-class Refusal(Exception):
-    """The action is not allowed (yet); `reasons` says why, one sentence each."""
+def app_reason(text: str) -> Reason:
+    """A reason that applies a rule of the software, not of the Party's texts."""
+    return Reason(text, rule=APP_RULE)
 
-    def __init__(self, reasons: Iterable[str] | str):
+
+class Refusal(Exception):
+    """The action is not allowed (yet); `reasons` says why, one sentence each.
+
+    `rule` cites the rule of every reason given as a plain string (a `Reason` keeps its own):
+    `Refusal(_("Unknown role."), rule=APP_RULE)`."""
+
+    def __init__(self, reasons: Iterable[str] | str, rule: str = ""):
         if isinstance(reasons, str):
             reasons = [reasons]
-        self.reasons: list[Reason] = [Reason(str(r), getattr(r, "rule", "")) for r in reasons]
+        self.reasons: list[Reason] = [Reason(r, rule=getattr(r, "rule", "") or rule) for r in reasons]
         super().__init__("; ".join(self.reasons))
 
 
@@ -51,12 +86,12 @@ def validation_reasons(exc: ValidationError, model: type | None = None) -> list[
 
     if hasattr(exc, "error_dict"):
         return [
-            Reason(message if name == NON_FIELD_ERRORS else f"{label(name)}: {message}")
+            Reason(message if name == NON_FIELD_ERRORS else f"{label(name)}: {message}", rule=APP_RULE)
             for name, errors in exc.error_dict.items()
             for error in errors
             for message in error.messages
         ]
-    return [Reason(message) for message in exc.messages]
+    return [Reason(message, rule=APP_RULE) for message in exc.messages]
 
 
 def refusal_from(exc: ValidationError, model: type | None = None) -> Refusal:

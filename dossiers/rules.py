@@ -25,12 +25,21 @@ from .models import (
     GeneralEducation,
     LeaveReason,
 )
-from .refusals import Reason
+from .refusals import APP_RULE, Reason
 from .workdays import add_working_days
 
 MIN_AGE_YEARS = 18
 MAX_AGE_YEARS = 60
 PROBATION_MONTHS = 12  # Charter Art. 5 §1 [C]: not configurable.
+
+# Citations as the user reads them, at the end of each reason: "… (Quy định 232-QĐ/TW, điểm 1.1.1).".
+# "{reg}" is the regulation in force (`PARTY_RULES["REGULATION"]`).
+# [R] The 5-year validity is repeated by the committees' guides; its clause in HD 12 was not read.
+CERTIFICATE_RULE = "Hướng dẫn 12-HD/BTCTW"
+# The dossier lists (domain.md §5.4) and the KNĐ forms.
+DOSSIER_RULE = "Hướng dẫn 12-HD/BTCTW"
+ADMISSION_ORDER_RULE = "{reg}, điểm 4.3"
+RECOGNITION_RULE = "{reg}, điểm 4.2"
 
 
 def rule(name: str) -> int | str:
@@ -41,20 +50,26 @@ def regulation() -> str:
     return str(rule("REGULATION"))
 
 
+def cite(text: str) -> str:
+    """A citation with "{reg}" read from the settings: "Quy định 232-QĐ/TW, điểm 4.3"."""
+    return str(text).format(reg=regulation())
+
+
 def cites(citation: str):
     """The rule a refusal function applies; "{reg}" stands for the regulation in force
-    (`PARTY_RULES["REGULATION"]`). Each reason it returns becomes a `Reason` carrying it."""
+    (`PARTY_RULES["REGULATION"]`). Each reason it returns becomes a `Reason` carrying it, unless
+    the function gave that reason a rule of its own (`Reason(text, rule=...)`)."""
 
     def decorate(function):
         @functools.wraps(function)
         def checked(*args, **kwargs):
             result = function(*args, **kwargs)
-            cited = citation.format(reg=regulation())
             if result is None:
                 return None
+            cited = cite(citation)
             if isinstance(result, str):
-                return Reason(result, rule=cited)
-            return [Reason(r, rule=cited) for r in result]
+                return Reason(result, rule=getattr(result, "rule", "") or cited)
+            return [Reason(r, rule=getattr(r, "rule", "") or cited) for r in result]
 
         checked.citation = citation
         return checked
@@ -74,7 +89,7 @@ def describe_age(months: int) -> str:
 # --- Eligibility (shared/domain.md §1) -------------------------------------------------------
 
 
-@cites("{reg} 1.1.1")
+@cites("{reg}, điểm 1.1.1")
 def age_refusal(*, birth_date: dt.date, on_date: dt.date, over_sixty_case: bool = False) -> str | None:
     """232-QĐ/TW 1.1.1: from full 18 to full 60 years, counted in months, on the branch vote date.
 
@@ -84,17 +99,17 @@ def age_refusal(*, birth_date: dt.date, on_date: dt.date, over_sixty_case: bool 
     months = age_in_months(birth_date, on_date)
     if birth_date + relativedelta(years=MIN_AGE_YEARS) > on_date:
         return _(
-            "Under 18 (counted in months) on the branch vote date %(date)s: only %(age)s (%(reg)s, point 1.1.1)."
-        ) % {"date": vn_date(on_date), "age": describe_age(months), "reg": regulation()}
+            "Under 18 (counted in months) on the branch vote date %(date)s: only %(age)s."
+        ) % {"date": vn_date(on_date), "age": describe_age(months)}
     if on_date > birth_date + relativedelta(years=MAX_AGE_YEARS) and not over_sixty_case:
-        return _(
+        return Reason(_(
             "Over 60 on the branch vote date %(date)s (%(age)s). Only considered if the dossier is marked as an "
-            "over-60 case and has the written consent of the provincial standing committee (%(reg)s, point 1.1.2)."
-        ) % {"date": vn_date(on_date), "age": describe_age(months), "reg": regulation()}
+            "over-60 case and has the written consent of the provincial standing committee."
+        ) % {"date": vn_date(on_date), "age": describe_age(months)}, rule=cite("{reg}, điểm 1.1.2"))
     return None
 
 
-@cites("{reg} 1.1.2; Hướng dẫn 01-HD/TW 1.1")
+@cites("{reg}, điểm 1.1.2; Hướng dẫn 01-HD/TW, điểm 1.1")
 def over_sixty_approval_refusal(
     *, birth_date: dt.date, vote_date: dt.date, approval_ref: str
 ) -> str | None:
@@ -103,12 +118,12 @@ def over_sixty_approval_refusal(
     if vote_date > birth_date + relativedelta(years=MAX_AGE_YEARS) and not approval_ref.strip():
         return _(
             "Candidate over 60: the provincial standing committee's written consent is required before the admission "
-            "decision (%(reg)s, point 1.1.2)."
-        ) % {"reg": regulation()}
+            "decision."
+        )
     return None
 
 
-@cites("{reg} 1.2")
+@cites("{reg}, điểm 1.2")
 def education_refusal(*, general_education: str, exception: str) -> str | None:
     """232-QĐ/TW 1.2.1: lower-secondary diploma or higher; 1.2.2 and HD 01-HD/TW: primary school in
     disadvantaged areas, literacy in Quốc ngữ for village elders and heads of hamlets."""
@@ -121,12 +136,11 @@ def education_refusal(*, general_education: str, exception: str) -> str | None:
     if general_education == GeneralEducation.LITERATE and exception == EducationException.VILLAGE_ELDER:
         return None
     return _(
-        "Education level not met: lower secondary school or higher is required, except in disadvantaged areas "
-        "(%(reg)s, point 1.2)."
-    ) % {"reg": regulation()}
+        "Education level not met: lower secondary school or higher is required, except in disadvantaged areas."
+    )
 
 
-@cites("{reg} 3.5.1")
+@cites("{reg}, điểm 3.5.1")
 def readmission_refusal(
     *,
     former_member: bool,
@@ -141,8 +155,8 @@ def readmission_refusal(
         return None
     if leave_reason in NEVER_READMIT:
         return _(
-            "No re-admission for someone who left the Party for this reason: %(reason)s (%(reg)s, point 3.5.1)."
-        ) % {"reason": LeaveReason(leave_reason).label, "reg": regulation()}
+            "No re-admission for someone who left the Party for this reason: %(reason)s."
+        ) % {"reason": LeaveReason(leave_reason).label}
     if leave_reason == LeaveReason.LESS_SERIOUS_CRIME:
         months = int(rule("READMISSION_CONVICTION_WAIT_MONTHS"))
         if record_expunged_on is None:
@@ -151,19 +165,16 @@ def readmission_refusal(
         if on_date < earliest:
             return _(
                 "Less than %(months)d months since the criminal record was expunged (%(since)s): %(earliest)s at the "
-                "earliest (%(reg)s, point 3.5.1)."
-            ) % {"months": months, "since": vn_date(record_expunged_on), "earliest": vn_date(earliest),
-                 "reg": regulation()}
+                "earliest."
+            ) % {"months": months, "since": vn_date(record_expunged_on), "earliest": vn_date(earliest)}
     months = int(rule("READMISSION_WAIT_MONTHS"))
     if left_party_on is None:
         return _("A former Party member must have a date of leaving the Party.")
     earliest = left_party_on + relativedelta(months=months)
     if on_date < earliest:
         return _(
-            "Less than %(months)d months since leaving the Party (%(since)s): %(earliest)s at the earliest (%(reg)s, "
-            "point 3.5.1)."
-        ) % {"months": months, "since": vn_date(left_party_on), "earliest": vn_date(earliest),
-             "reg": regulation()}
+            "Less than %(months)d months since leaving the Party (%(since)s): %(earliest)s at the earliest."
+        ) % {"months": months, "since": vn_date(left_party_on), "earliest": vn_date(earliest)}
     return None
 
 
@@ -179,7 +190,7 @@ def certificate_expiry(issued_on: dt.date) -> dt.date:
     return issued_on + relativedelta(years=int(rule("CERTIFICATE_VALID_YEARS")))
 
 
-@cites("Giấy chứng nhận CN-NTVĐ có giá trị 5 năm [R]")
+@cites(CERTIFICATE_RULE)
 def certificate_refusal(*, issued_on: dt.date | None, on_date: dt.date) -> str | None:
     """[R] The party-awareness certificate must be held and still valid on the branch vote date."""
     if issued_on is None:
@@ -219,7 +230,7 @@ def introducer_refusal(*, introducer: IntroducerFacts, on_date: dt.date) -> str 
     if on_date < earliest and not introducer.override_reason.strip():
         return _(
             "Comrade %(name)s has worked with the candidate only since %(since)s, less than %(months)d months on "
-            "%(date)s (Party Charter, Article 4)."
+            "%(date)s."
         ) % {"name": introducer.name, "since": vn_date(introducer.worked_together_since),
              "months": months, "date": vn_date(on_date)}
     return None
@@ -257,7 +268,7 @@ def introducers_refusals(
     return reasons
 
 
-@cites("Hướng dẫn 01-HD/TW 3.3–3.4")
+@cites("Hướng dẫn 01-HD/TW, điểm 3.3–3.4")
 def verification_refusals(*, required: Iterable[str], concluded: Iterable[str]) -> list[str]:
     """HD 01-HD/TW 2021 3.3–3.4: the candidate and each relative (parents, in-laws or guardian,
     spouse, adult children) verified and concluded before the 2-KNĐ is certified."""
@@ -284,6 +295,7 @@ def vote_refusal(*, votes_for: int, eligible: int, body: str) -> str | None:
     ) % {"body": body, "for": votes_for, "eligible": eligible, "needed": needed}
 
 
+@cites(APP_RULE)
 def vote_counts_refusal(
     *, eligible: int, present: int, votes_for: int, votes_against: int, abstain: int
 ) -> str | None:
@@ -316,7 +328,7 @@ def ceremony_deadline(*, decision_date: dt.date) -> dt.date:
     return add_working_days(decision_date, int(rule("CEREMONY_DEADLINE_WORKING_DAYS")))
 
 
-@cites("{reg} 4.1")
+@cites("{reg}, điểm 4.1")
 def ceremony_refusal(*, decision_date: dt.date, ceremony_date: dt.date, late_approval_ref: str) -> str | None:
     """232-QĐ/TW 4.1: after the decision; later than 30 working days only with the directly higher
     committee's agreement, reported by the branch."""
@@ -327,8 +339,8 @@ def ceremony_refusal(*, decision_date: dt.date, ceremony_date: dt.date, late_app
     if ceremony_date > deadline and not late_approval_ref.strip():
         return _(
             "The admission ceremony is more than 30 working days late (deadline %(deadline)s): the cell must report "
-            "and obtain the written consent of the directly higher committee (%(reg)s, point 4.1)."
-        ) % {"deadline": vn_date(deadline), "reg": regulation()}
+            "and obtain the written consent of the directly higher committee."
+        ) % {"deadline": vn_date(deadline)}
     return None
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from . import gates
 from .gates import Verdict
 from .models import ActKind, CertificateKind, Dossier, ProgressStage, State
+from .refusals import app_reason
 
 # The roles, by their values in `permissions.models.Role` (glossary.md, Roles).
 CELL = frozenset({"cell_secretary", "cell_deputy"})
@@ -228,10 +229,10 @@ def check(name: str, dossier: Dossier, on: dt.date) -> Verdict:
     """Whether step `name` may be taken on `dossier` on date `on`, and the reasons if not."""
     s = STEPS[name]
     if not s.applies(dossier):
-        return Verdict([_("This step does not apply to this dossier.")])
+        return Verdict([app_reason(_("This step does not apply to this dossier."))])
     if dossier.state not in s.states:
-        return Verdict([_("Not possible in state “%(state)s”.") % {
-            "state": dossier.get_state_display()}])
+        return Verdict([app_reason(_("Not possible in state “%(state)s”.") % {
+            "state": dossier.get_state_display()})])
     return s.gate(dossier, on)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from dossiers.models import Dossier, Introducer, Mentor, Organization
-from dossiers.refusals import Refusal, clean_and_save
+from dossiers.refusals import APP_RULE, Refusal, clean_and_save
 
 from . import roles
 from .models import (
@@ -41,9 +41,9 @@ def _check_actor(actor, role: str, organization: Organization) -> None:
     if actor is None:  # the system itself: migrations, the demo data
         return
     if not may_manage_roles(actor, organization):
-        raise Refusal(_("You may only manage roles in the organisations under your own responsibility."))
+        raise Refusal(_("You may only manage roles in the organisations under your own responsibility."), rule=APP_RULE)
     if role == Role.ADMIN and not actor.is_superuser:
-        raise Refusal(_("Only a system administrator may grant or revoke the administrator role."))
+        raise Refusal(_("Only a system administrator may grant or revoke the administrator role."), rule=APP_RULE)
 
 
 # --- Guardian permissions follow the roles ----------------------------------------------------
@@ -67,19 +67,19 @@ def _sync_organization_perms(user, organization: Organization) -> None:
 def role_grant(*, user, role: str, organization: Organization, actor, note: str = "") -> RoleAssignment:
     """Give a user a role for an organisation (and so for its subtree, by `permissions.scoping`)."""
     if role not in Role.values:
-        raise Refusal(_("Unknown role."))
+        raise Refusal(_("Unknown role."), rule=APP_RULE)
     if role == Role.MENTOR and actor is not None:  # the demo lists its mentor among the logins
-        raise Refusal(_("A mentor is assigned on the dossier (step “Assign a mentor”), not here."))
+        raise Refusal(_("A mentor is assigned on the dossier (step “Assign a mentor”), not here."), rule=APP_RULE)
     _check_actor(actor, role, organization)
     if not user.is_active:
-        raise Refusal(_("This account is disabled."))
+        raise Refusal(_("This account is disabled."), rule=APP_RULE)
     with transaction.atomic():
         # Lock the user's row: two officers granting at once do not both pass the duplicate check.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if RoleAssignment.objects.filter(user=user, role=role, organization=organization,
                                          revoked_at__isnull=True).exists():
             raise Refusal(_("%(user)s already holds this role in %(org)s.") % {
-                "user": user.get_full_name() or user.username, "org": organization.name})
+                "user": user.get_full_name() or user.username, "org": organization.name}, rule=APP_RULE)
         assignment = RoleAssignment(user=user, role=role, organization=organization, granted_by=actor)
         clean_and_save(assignment)
         RoleChange.objects.create(actor=actor, action=RoleChange.Action.GRANT, assignment=assignment, user=user,
@@ -94,7 +94,7 @@ def role_revoke(*, assignment: RoleAssignment, actor, note: str = "") -> RoleAss
     with transaction.atomic():
         locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.revoked_at is not None:
-            raise Refusal(_("This role was already revoked."))
+            raise Refusal(_("This role was already revoked."), rule=APP_RULE)
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.save(update_fields=["revoked_at", "revoked_by"])

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dossiers.models import Organization
-from dossiers.refusals import Refusal, clean_and_save
+from dossiers.refusals import APP_RULE, Refusal, clean_and_save
 
 from . import access
 from .models import AdmissionQuota, QuotaKind
@@ -26,11 +26,11 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
     (resolved by `reports.models.resolve_percentage`). Organisation board of the organisation or
     of one above it only (reference/003: the province allocates to its districts)."""
     if not access.quota_allowed(actor, organization):
-        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."), rule=APP_RULE)
     if count is not None and percent is not None:
-        raise Refusal(_("Enter either a number of admissions or a percentage, not both."))
+        raise Refusal(_("Enter either a number of admissions or a percentage, not both."), rule=APP_RULE)
     if count is None and percent is None:
-        raise Refusal(_("Enter a number of admissions or a percentage of members."))
+        raise Refusal(_("Enter a number of admissions or a percentage of members."), rule=APP_RULE)
     with transaction.atomic():
         quota = (AdmissionQuota.objects.select_for_update().filter(organization=organization, year=year).first()
                  or AdmissionQuota(organization=organization, year=year))
@@ -48,7 +48,7 @@ def quota_set(*, organization: Organization, year: int, actor, count: int | None
 def quota_remove(*, quota: AdmissionQuota, actor) -> None:
     """Withdraw a quota (set by mistake); its versions stay in the history."""
     if not access.quota_allowed(actor, quota.organization):
-        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."))
+        raise Refusal(_("Only the organisation board of this organisation or of a higher one may set its quota."), rule=APP_RULE)
     with transaction.atomic():
         quota._history_user = actor
         quota.delete()

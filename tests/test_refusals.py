@@ -12,14 +12,14 @@ from django.utils.text import capfirst
 
 from dossiers import rules, services
 from dossiers.models import Candidate, State
-from dossiers.refusals import Reason, Refusal, clean_and_save, refusal_from
+from dossiers.refusals import APP_RULE, Reason, Refusal, clean_and_save, refusal_from
 from permissions.models import Role
 from permissions.services import role_grant
 
 from .factories import UserFactory, dossier_in_state
 
-# Checks of input, not rules of the Charter: nothing to cite.
-UNCITED = {"vote_counts_refusal"}
+# Checks of input, not rules of the Charter: they cite the rule of the software.
+APP_CITED = {"vote_counts_refusal"}
 
 
 def refusal_functions():
@@ -31,8 +31,8 @@ def test_every_refusal_function_of_the_rules_cites_the_rule_it_applies():
     functions = refusal_functions()
     assert len(functions) >= 10
     for name, fn in functions.items():
-        if name not in UNCITED:
-            assert getattr(fn, "citation", ""), f"rules.{name} has no @cites"
+        assert getattr(fn, "citation", ""), f"rules.{name} has no @cites"
+        assert (fn.citation is APP_RULE) == (name in APP_CITED), name
 
 
 def test_a_refusal_of_a_step_keeps_the_rule_of_each_reason(secretary_a, cell_a):
@@ -45,7 +45,8 @@ def test_a_refusal_of_a_step_keeps_the_rule_of_each_reason(secretary_a, cell_a):
         services.dossier_record_branch_vote(dossier=d, actor=secretary_a, meeting_date=today, eligible=9, present=9,
                                             votes_for=9, votes_against=0, signer="Bí thư")
     age = [r for r in exc.value.reasons if "18" in r]
-    assert age and age[0].rule == f"{rules.regulation()} 1.1.1"
+    assert age and age[0].rule == f"{rules.regulation()}, điểm 1.1.1"
+    assert age[0].endswith(f"({rules.regulation()}, điểm 1.1.1).")
     d.refresh_from_db()
     assert d.state == State.BRANCH_VOTE
 
@@ -68,8 +69,9 @@ def test_role_and_task_refusals_are_the_same_type(secretary_a, cell_a, tree):
 def test_validation_errors_become_reasons_with_the_field_named_as_the_user_knows_it():
     exc = ValidationError({"birth_date": ["Không hợp lệ."], "__all__": ["Thiếu dữ liệu."]})
     label = capfirst(str(Candidate._meta.get_field("birth_date").verbose_name))
-    assert refusal_from(exc, Candidate).reasons == [f"{label}: Không hợp lệ.", "Thiếu dữ liệu."]
-    assert refusal_from(exc).reasons == ["birth_date: Không hợp lệ.", "Thiếu dữ liệu."]
+    app = str(APP_RULE)
+    assert refusal_from(exc, Candidate).reasons == [f"{label}: Không hợp lệ ({app}).", f"Thiếu dữ liệu ({app})."]
+    assert refusal_from(exc).reasons == [f"birth_date: Không hợp lệ ({app}).", f"Thiếu dữ liệu ({app})."]
     assert all(isinstance(r, Reason) for r in refusal_from(exc).reasons)
 
 
@@ -77,11 +79,19 @@ def test_a_service_refusing_bad_data_names_the_field_in_vietnamese_and_saves_not
     candidate = Candidate(full_name="", sex="female", birth_date=timezone.localdate())
     with translation.override("vi"), pytest.raises(Refusal) as exc:
         clean_and_save(candidate)
-    assert "Họ và tên đang dùng: Trường này không được để trắng." in exc.value.reasons
+    assert "Họ và tên đang dùng: Trường này không được để trắng (quy định của ứng dụng)." in exc.value.reasons
     assert not Candidate.objects.exists()
 
 
 def test_a_reason_is_a_string_that_keeps_its_rule():
     reason = Reason("Chưa đủ tuổi.", rule="Điều lệ Đảng, Điều 1")
-    assert reason == "Chưa đủ tuổi." and Refusal([reason]).reasons[0].rule == "Điều lệ Đảng, Điều 1"
-    assert Refusal("Một lý do.").reasons == ["Một lý do."]
+    assert reason == "Chưa đủ tuổi (Điều lệ Đảng, Điều 1)." and reason.text == "Chưa đủ tuổi."
+    assert Refusal([reason]).reasons[0].rule == "Điều lệ Đảng, Điều 1"
+    assert Refusal([reason]).reasons == [reason]
+    assert Refusal("Một lý do.", rule="Điều lệ Đảng, Điều 5").reasons == ["Một lý do (Điều lệ Đảng, Điều 5)."]
+
+
+def test_a_reason_that_already_ends_with_its_citation_prints_it_once():
+    reason = Reason("Chưa đủ tuổi (Điều lệ Đảng, Điều 1).", rule="Điều lệ Đảng, Điều 1")
+    assert reason == "Chưa đủ tuổi (Điều lệ Đảng, Điều 1)."
+    assert Reason(reason) == reason and Reason(reason).rule == "Điều lệ Đảng, Điều 1"

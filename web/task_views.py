@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from viewflow.workflow.status import STATUS
 
-from dossiers.refusals import Refusal
+from dossiers.refusals import APP_RULE, Refusal
 from ui.links import step_url_maker, url_maker
 from ui.pages import PageMixin
 from ui.templatetags.vn import vn_name
@@ -218,7 +218,7 @@ class ReassignView(PageMixin, TemplateView):
             to = get_user_model().objects.filter(pk=chosen).first()  # the service says why not
         try:
             if to is None:
-                raise Refusal([_("Choose the person who takes this task.")])
+                raise Refusal([_("Choose the person who takes this task.")], rule=APP_RULE)
             task_reassign(task=self.task, user=request.user, to=to)
         except Refusal as exc:
             ctx = self.get_context_data(errors=exc.reasons)

@@ -20,7 +20,7 @@ from viewflow.workflow.status import STATUS
 
 from dossiers.formatting import vn_name
 from dossiers.models import Dossier
-from dossiers.refusals import Refusal
+from dossiers.refusals import APP_RULE, Refusal, app_reason
 
 from .models import Notice
 from .selectors import HELD_STATUSES, eligible_assignees, may_reassign, tasks_queue
@@ -37,7 +37,7 @@ def _announce(task: Task, user, by) -> None:
 
 def _not_open(task: Task) -> list[str]:
     if task.status in (STATUS.DONE, STATUS.CANCELED, STATUS.ERROR) or task.finished is not None:
-        return [_("This task is already closed.")]
+        return [app_reason(_("This task is already closed."))]
     return []
 
 
@@ -47,10 +47,10 @@ def _claim_refusals(task: Task, user) -> list[str]:
         return closed
     if task.owner_id is not None:
         if task.owner_id == user.pk:
-            return [_("This task is already yours.")]
-        return [_("This task was already taken by %(name)s.") % {"name": _name(task.owner)}]
+            return [app_reason(_("This task is already yours."))]
+        return [app_reason(_("This task was already taken by %(name)s.") % {"name": _name(task.owner)})]
     if not tasks_queue(user=user).filter(pk=task.pk).exists():
-        return [_("This task is not in your queue: none of your roles takes this step on this dossier.")]
+        return [app_reason(_("This task is not in your queue: none of your roles takes this step on this dossier."))]
     return []
 
 
@@ -72,9 +72,9 @@ def task_unassign(*, task: Task, user) -> Task:
     with task.activation() as activation:
         reasons = _not_open(task)
         if not reasons and task.owner_id != user.pk:
-            reasons = [_("Only the person who holds a task gives it back.")]
+            reasons = [app_reason(_("Only the person who holds a task gives it back."))]
         if not reasons and task.status not in HELD_STATUSES:
-            reasons = [_("This task is not assigned to anyone.")]
+            reasons = [app_reason(_("This task is not assigned to anyone."))]
         if reasons:
             raise Refusal(reasons)
         activation.unassign()
@@ -90,14 +90,14 @@ def task_reassign(*, task: Task, user, to) -> Task:
     """The cell's secretary or deputy gives a task to someone who may take its step."""
     dossier = _dossier_of(task)
     if not may_reassign(user, dossier):
-        raise Refusal([_("Only the cell's secretary or deputy secretary gives a task to someone else.")])
+        raise Refusal([_("Only the cell's secretary or deputy secretary gives a task to someone else.")], rule=APP_RULE)
     if to is None or to.pk not in {u.pk for u in eligible_assignees(task, dossier)}:
         raise Refusal([_("%(name)s holds no role that takes this step on this dossier.")
-                           % {"name": _name(to) if to is not None else "—"}])
+                           % {"name": _name(to) if to is not None else "—"}], rule=APP_RULE)
     with task.activation() as activation:
         reasons = _not_open(task)
         if not reasons and task.owner_id == to.pk:
-            reasons = [_("This task is already %(name)s's.") % {"name": _name(to)}]
+            reasons = [app_reason(_("This task is already %(name)s's.") % {"name": _name(to)})]
         if reasons:
             raise Refusal(reasons)
         if task.status == STATUS.NEW:

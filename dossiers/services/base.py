@@ -20,7 +20,7 @@ from ..models import (
     Vote,
     VotePurpose,
 )
-from ..refusals import Refusal, clean_and_save
+from ..refusals import APP_RULE, Refusal, app_reason, clean_and_save
 from ..signals import dossier_changed
 
 # --- The machinery every service shares -------------------------------------------------------
@@ -36,7 +36,7 @@ def _lock(dossier: Dossier) -> Dossier:
     if locked.state != dossier.state:
         raise Refusal(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
-        ) % {"state": locked.get_state_display()})
+        ) % {"state": locked.get_state_display()}, rule=APP_RULE)
     return locked
 
 
@@ -64,7 +64,7 @@ def _require(dossier: Dossier, step: str, on: dt.date, *extra: str | None) -> Ta
 
 def _not_future(day: dt.date, what: str) -> str | None:
     if day > timezone.localdate():
-        return _("%(what)s cannot be in the future.") % {"what": what}
+        return app_reason(_("%(what)s cannot be in the future.") % {"what": what})
     return None
 
 
@@ -106,7 +106,8 @@ def _transition(dossier: Dossier, name: str) -> None:
         getattr(dossier, name)()
         dossier.save()
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
-        raise Refusal(_("The dossier has just been updated by someone else. Please reload the page.")) from exc
+        raise Refusal(_("The dossier has just been updated by someone else. Please reload the page."),
+                      rule=APP_RULE) from exc
 
 
 CELL_VOTES = (VotePurpose.BRANCH_ADMISSION, VotePurpose.BRANCH_RECOGNITION)
@@ -177,5 +178,6 @@ def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | Non
     if grassroots is not None and grassroots.committee_roster_kept:
         return roster.committee_base_on(grassroots, meeting_date)
     if grassroots is None or not grassroots.committee_members:
-        raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."))
+        raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."),
+                      rule=APP_RULE)
     return grassroots.committee_members

@@ -20,7 +20,7 @@ from ..models import (
     Relative,
     State,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
     _history,
     _lock,
@@ -40,21 +40,22 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
     with transaction.atomic():
         reasons = []
         if cell.level != OrgLevel.CELL:
-            reasons.append(_("The dossier must belong to a cell."))
+            reasons.append(app_reason(_("The dossier must belong to a cell.")))
         if Dossier.objects.filter(candidate=candidate, state__in=OPEN_STATES).exists():
-            reasons.append(_("This candidate already has an open dossier."))
+            reasons.append(app_reason(_("This candidate already has an open dossier.")))
         if Dossier.objects.filter(candidate=candidate, state=State.RECOGNIZED).exists():
-            reasons.append(_("This candidate is already an official member."))
+            reasons.append(app_reason(_("This candidate is already an official member.")))
         if refusal := _not_future(spotted_on, _("Date added to the source list")):
             reasons.append(refusal)
-        if candidate.former_member and candidate.leave_reason:
-            if refusal := rules.readmission_refusal(
-                former_member=True, left_party_on=candidate.left_party_on, leave_reason=candidate.leave_reason,
-                record_expunged_on=candidate.record_expunged_on, on_date=spotted_on,
-            ):
-                # A never-readmit reason ends the matter now; a waiting period is checked at each step.
-                if candidate.leave_reason in rules.NEVER_READMIT:
-                    reasons.append(refusal)
+        # QĐ 232 3.5.1: a never-readmit reason ends the matter now, and a dossier that could not take
+        # its first step before the 36 (60) months are over waits off the list, told the date it may
+        # be opened; each step checks the wait again on its own date.
+        if refusal := rules.readmission_refusal(
+            former_member=candidate.former_member, left_party_on=candidate.left_party_on,
+            leave_reason=candidate.leave_reason, record_expunged_on=candidate.record_expunged_on,
+            on_date=spotted_on,
+        ):
+            reasons.append(refusal)
         if reasons:
             raise Refusal(reasons)
         dossier = clean_and_save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
@@ -85,11 +86,11 @@ def candidate_update(*, dossier: Dossier, candidate: Candidate, relatives: Seque
     with transaction.atomic():
         d = _lock(dossier)
         if not d.is_open:
-            raise Refusal(_("The dossier is closed and cannot be edited."))
+            raise Refusal(_("The dossier is closed and cannot be edited."), rule=APP_RULE)
         if candidate.pk != d.candidate_id or any(
             r.candidate_id not in (None, candidate.pk) for r in [*relatives, *deleted_relatives]
         ):
-            raise Refusal(_("These data do not belong to the candidate of this dossier."))
+            raise Refusal(_("These data do not belong to the candidate of this dossier."), rule=APP_RULE)
         before = Candidate.objects.get(pk=candidate.pk)
         fields = [str(f.verbose_name) for f in Candidate._meta.concrete_fields
                   if getattr(before, f.attname) != getattr(candidate, f.attname)]
@@ -116,11 +117,11 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
     with transaction.atomic():
         d = _lock(dossier)
         if not d.is_open:
-            raise Refusal(_("The dossier is closed and cannot be edited."))
+            raise Refusal(_("The dossier is closed and cannot be edited."), rule=APP_RULE)
         changed = {}
         for name, value in fields.items():
             if name not in allowed:
-                raise Refusal(_("Field “%(name)s” cannot be edited here.") % {"name": name})
+                raise Refusal(_("Field “%(name)s” cannot be edited here.") % {"name": name}, rule=APP_RULE)
             if getattr(d, name) != value:
                 changed[name] = value
                 setattr(d, name, value)
@@ -140,7 +141,7 @@ def _end(step: str, transition_name: str):
         with transaction.atomic():
             d = _lock(dossier)
             t = _require(d, step, on, _not_future(on, _("Date")),
-                     None if reason.strip() else _("State the reason."))
+                     None if reason.strip() else app_reason(_("State the reason.")))
             d.closing_reason = reason
             _transition(d, transition_name)
             _record(t, actor, note or reason, on=on, reason=reason)

@@ -18,7 +18,7 @@ from ..models import (
     PartyMember,
     VotePurpose,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Reason, Refusal, app_reason
 from .base import (
     _act,
     _committee_vote,
@@ -41,7 +41,7 @@ def _sub_committee_report(step: str, kind: str):
             d = _lock(dossier)
             reasons = [_not_future(date, _("Report date"))]
             if not gates.under_sub_committee(d):
-                reasons.append(_("The cell is not under a sub-committee."))
+                reasons.append(app_reason(_("The cell is not under a sub-committee.")))
             t = _require(d, step, date, *reasons)
             act = _act(d, kind, issuer=d.cell.parent.name, number=number, date=date, signer=signer)
             _record(t, actor, note, on=date, act=act, number=number)
@@ -67,8 +67,8 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
         branch = gates.last_act(d, ActKind.BRANCH_ADMISSION)
         reasons = [_not_future(meeting_date, _("Committee meeting date"))]
         if branch and meeting_date < branch.date:
-            reasons.append(_("The committee cannot meet before the date of the cell resolution (%(d)s).") % {
-                "d": rules.vn_date(branch.date)})
+            reasons.append(app_reason(_("The committee cannot meet before the date of the cell resolution (%(d)s).") % {
+                "d": rules.vn_date(branch.date)}))
         t = _require(d, "record_grassroots_admission", meeting_date, *reasons)
         base = _committee_vote(d, meeting_date, eligible)
         vote = _vote(d, actor, VotePurpose.GRASSROOTS_ADMISSION, meeting_date=meeting_date, meeting_mode="in_person",
@@ -76,7 +76,7 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
                      abstain=abstain, eligible_reason=eligible_reason)
         if vote.passed:
             if not signer.strip():
-                raise Refusal(_("Enter who signed the resolution."))
+                raise Refusal(_("Enter who signed the resolution."), rule=APP_RULE)
             act = _act(d, ActKind.GRASSROOTS_ADMISSION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
             _record(t, actor, note, on=meeting_date, vote=vote, act=act, passed=True)
@@ -97,11 +97,12 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
         reasons = [_not_future(date, _("Decision date"))]
         grassroots = gates.last_act(d, ActKind.GRASSROOTS_ADMISSION)
         if grassroots and date < grassroots.date:
-            reasons.append(_("The decision date cannot be before the grassroots committee resolution."))
+            reasons.append(app_reason(_("The decision date cannot be before the grassroots committee resolution.")))
         if not approved and not reason.strip():
-            reasons.append(_("If admission is refused, state the reason so the cell can be informed."))
+            reasons.append(Reason(_("If admission is refused, state the reason so the cell can be informed."),
+                                  rule=rules.cite("{reg}, điểm 4.3.1")))
         if approved and not number.strip():
-            reasons.append(_("Enter the admission decision number."))
+            reasons.append(app_reason(_("Enter the admission decision number.")))
         t = _require(d, "decide_admission", date, *reasons)
         act = _act(d, ActKind.ADMISSION_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    approved=approved, reason=reason)

@@ -15,7 +15,7 @@ from ..models import (
     Mentor,
     PartyMember,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Reason, Refusal, app_reason
 from .base import (
     _act,
     _lock,
@@ -28,9 +28,9 @@ from .base import (
 # --- People who help and introduce -------------------------------------------------------------
 
 
-def _official_member_refusal(member: PartyMember, on: dt.date) -> str | None:
+def _official_member_refusal(member: PartyMember, on: dt.date, rule: str) -> str | None:
     if not member.is_official_on(on):
-        return _("Comrade %(name)s is not an official member.") % {"name": member.full_name}
+        return Reason(_("Comrade %(name)s is not an official member.") % {"name": member.full_name}, rule=rule)
     return None
 
 
@@ -40,12 +40,13 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
     A new assignment ends the previous one."""
     with transaction.atomic():
         d = _lock(dossier)
-        t = _require(d, "assign_mentor", assigned_on, _official_member_refusal(member, assigned_on),
+        t = _require(d, "assign_mentor", assigned_on,
+                     _official_member_refusal(member, assigned_on, "Điều lệ Đảng, Điều 5 khoản 1"),
                  _not_future(assigned_on, _("Assignment date")))
         for current in gates.active_mentors(d):
             if current.member_id == member.pk:
                 raise Refusal(_("Comrade %(name)s is already assigned as mentor.") % {
-                    "name": member.full_name})
+                    "name": member.full_name}, rule=APP_RULE)
             current.ended_on = assigned_on
             clean_and_save(current)
         mentor = clean_and_save(Mentor(dossier=d, member=member, assigned_on=assigned_on))
@@ -59,16 +60,18 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
     the branch vote date, so a shorter period is a warning now and a refusal at the vote."""
     with transaction.atomic():
         d = _lock(dossier)
-        reasons = [_official_member_refusal(member, assigned_on), _not_future(assigned_on, _("Assignment date"))]
+        reasons = [_official_member_refusal(member, assigned_on, "Điều lệ Đảng, Điều 4 khoản 2"),
+                   _not_future(assigned_on, _("Assignment date"))]
         if worked_together_since > assigned_on:
-            reasons.append(_("The date of starting to work together cannot be after the assignment date."))
+            reasons.append(app_reason(_("The date of starting to work together cannot be after the assignment date.")))
         active = gates.active_introducers(d)
         if any(i.member_id == member.pk for i in active):
-            reasons.append(_("Comrade %(name)s is already an introducer.") % {"name": member.full_name})
+            reasons.append(app_reason(_("Comrade %(name)s is already an introducer.") % {"name": member.full_name}))
         needed = rules.introducers_needed(has_union_resolution=gates.has_union_resolution(d))
         if len(active) >= needed:
-            reasons.append(_("There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
-                "n": needed})
+            reasons.append(Reason(_(
+                "There are already %(n)d introducers; to replace one, first withdraw an introducer.") % {
+                "n": needed}, rule="Điều lệ Đảng, Điều 4 khoản 1"))
         t = _require(d, "assign_introducer", assigned_on, *reasons)
         introducer = clean_and_save(Introducer(dossier=d, member=member, worked_together_since=worked_together_since,
                                       assigned_on=assigned_on, override_reason=override_reason))
@@ -84,9 +87,9 @@ def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, e
         d = _lock(dossier)
         reasons = []
         if introducer.dossier_id != d.pk or introducer.ended_on:
-            reasons.append(_("This introducer is no longer on the dossier."))
+            reasons.append(app_reason(_("This introducer is no longer on the dossier.")))
         if not reason.strip():
-            reasons.append(_("Give the reason for withdrawing the introduction."))
+            reasons.append(app_reason(_("Give the reason for withdrawing the introduction.")))
         t = _require(d, "end_introducer", ended_on, *reasons)
         introducer.ended_on, introducer.end_reason = ended_on, reason
         clean_and_save(introducer)
@@ -102,9 +105,9 @@ def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issue
         d = _lock(dossier)
         reasons = [_not_future(date, _("Resolution date"))]
         if kind not in (ActKind.YOUTH_UNION, ActKind.TRADE_UNION):
-            reasons.append(_("Invalid resolution type."))
+            reasons.append(app_reason(_("Invalid resolution type.")))
         if gates.has_union_resolution(d):
-            reasons.append(_("The dossier already has a Youth Union / Trade Union introduction resolution."))
+            reasons.append(app_reason(_("The dossier already has a Youth Union / Trade Union introduction resolution.")))
         t = _require(d, "record_union_resolution", date, *reasons)
         act = _act(d, kind, issuer=issuer, number=number, date=date, signer=signer)
         _record(t, actor, note, on=date, act=act, kind=kind, number=number)

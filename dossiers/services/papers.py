@@ -19,6 +19,7 @@ from ..models import (
     Verification,
     VerificationStatus,
 )
+from ..refusals import app_reason
 from .base import (
     _lock,
     _not_future,
@@ -58,9 +59,9 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
         d = _lock(dossier)
         reasons = [_not_future(sent_on, _("Verification date"))]
         if relative is not None and relative.candidate_id != d.candidate_id:
-            reasons.append(_("This relative does not belong to the candidate of this dossier."))
+            reasons.append(app_reason(_("This relative does not belong to the candidate of this dossier.")))
         if any(v.relative_id == (relative.pk if relative else None) for v in d.verifications.all()):
-            reasons.append(_("A verification already exists for this person."))
+            reasons.append(app_reason(_("A verification already exists for this person.")))
         t = _require(d, "start_verification", sent_on, *reasons)
         v = clean_and_save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
                                sent_on=sent_on))
@@ -76,13 +77,13 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
         d = _lock(dossier)
         reasons = [_not_future(concluded_on, _("Conclusion date"))]
         if verification.dossier_id != d.pk:
-            reasons.append(_("The verification does not belong to this dossier."))
+            reasons.append(app_reason(_("The verification does not belong to this dossier.")))
         elif verification.status == VerificationStatus.CONCLUDED:
-            reasons.append(_("This verification is already concluded."))
+            reasons.append(app_reason(_("This verification is already concluded.")))
         elif concluded_on < verification.sent_on:
-            reasons.append(_("The conclusion date cannot be before the verification date."))
+            reasons.append(app_reason(_("The conclusion date cannot be before the verification date.")))
         if not conclusion.strip():
-            reasons.append(_("Enter the conclusion."))
+            reasons.append(app_reason(_("Enter the conclusion.")))
         t = _require(d, "conclude_verification", concluded_on, *reasons)
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
@@ -112,11 +113,11 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
         d = _lock(dossier)
         reasons = [_not_future(period_end, _("Review date"))]
         if period_end < period_start:
-            reasons.append(_("Review period: the end date cannot be before the start date."))
+            reasons.append(app_reason(_("Review period: the end date cannot be before the start date.")))
         if not any(m.member_id == mentor.pk for m in d.mentors.all()):
-            reasons.append(_("Comrade %(name)s is not assigned to mentor this dossier.") % {"name": mentor.full_name})
+            reasons.append(app_reason(_("Comrade %(name)s is not assigned to mentor this dossier.") % {"name": mentor.full_name}))
         if final and d.state != State.PROBATION:
-            reasons.append(_("The probationary member review (11-KNĐ) exists only during probation."))
+            reasons.append(app_reason(_("The probationary member review (11-KNĐ) exists only during probation.")))
         t = _require(d, "record_progress_report", period_end, *reasons)
         stage = (ProgressStage.FINAL if final else ProgressStage.PROBATION) if d.state == State.PROBATION \
             else ProgressStage.CANDIDATE

@@ -21,7 +21,7 @@ from ..models import (
     TrainingCertificate,
     VotePurpose,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
     _act,
     _committee_vote,
@@ -45,7 +45,7 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
         d = _lock(dossier)
         reasons = [_not_future(issued_on, _("Certificate issue date"))]
         if issued_on < start_date:
-            reasons.append(_("The certificate issue date cannot be before the start of the class."))
+            reasons.append(app_reason(_("The certificate issue date cannot be before the start of the class.")))
         t = _require(d, "record_new_member_certificate", issued_on, *reasons)
         cert = clean_and_save(TrainingCertificate(dossier=d, kind=CertificateKind.NEW_MEMBER, class_name=class_name,
                                          organiser=organiser, start_date=start_date, number=number,
@@ -82,7 +82,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
         act = None
         if vote.passed:
             if not signer.strip():
-                raise Refusal(_("Enter who signed the resolution (cell secretary)."))
+                raise Refusal(_("Enter who signed the resolution (cell secretary)."), rule=APP_RULE)
             act = _act(d, ActKind.BRANCH_RECOGNITION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             outcome = "recognise"
@@ -114,7 +114,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
         act = None
         if vote.passed:
             if not signer.strip():
-                raise Refusal(_("Enter who signed the resolution."))
+                raise Refusal(_("Enter who signed the resolution."), rule=APP_RULE)
             act = _act(d, ActKind.GRASSROOTS_RECOGNITION, issuer=_grassroots_name(d), number=number,
                        date=meeting_date, signer=signer, vote=vote)
         _record(t, actor, note, on=meeting_date, vote=vote, act=act, passed=vote.passed)
@@ -129,7 +129,7 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
         d = _lock(dossier)
         reasons = [_not_future(date, _("Decision date"))]
         if not number.strip():
-            reasons.append(_("Enter the recognition decision number."))
+            reasons.append(app_reason(_("Enter the recognition decision number.")))
         t = _require(d, "recognize", date, *reasons)
         act = _act(d, ActKind.RECOGNITION_DECISION, issuer=issuer, number=number, date=date, signer=signer)
         d.official_date = rules.official_date(d.ceremony_date)
@@ -151,7 +151,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
         d = _lock(dossier)
         reasons = [_not_future(date, _("Decision date"))]
         if not reason.strip():
-            reasons.append(_("State the reason for removal."))
+            reasons.append(app_reason(_("State the reason for removal.")))
         t = _require(d, "remove", date, *reasons)
         act = _act(d, ActKind.REMOVAL_DECISION, issuer=issuer, number=number, date=date, signer=signer,
                    reason=reason)

@@ -13,7 +13,7 @@ from ..models import (
     Dossier,
     TrainingCertificate,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Refusal
 from .base import (
     _lock,
     _not_future,
@@ -47,9 +47,9 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
         t = _require(d, "complete_training", issued_on, _not_future(issued_on, _("Certificate issue date")))
         cert = gates.certificate(d, CertificateKind.AWARENESS)
         if issued_on < cert.start_date:
-            raise Refusal(_("The certificate issue date cannot be before the class start date."))
+            raise Refusal(_("The certificate issue date cannot be before the class start date."), rule=APP_RULE)
         if not number.strip():
-            raise Refusal(_("Enter the certificate number."))
+            raise Refusal(_("Enter the certificate number."), rule=APP_RULE)
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
         clean_and_save(cert)
         _transition(d, "complete_training")

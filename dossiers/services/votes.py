@@ -15,7 +15,7 @@ from ..models import (
     Meeting,
     VotePurpose,
 )
-from ..refusals import Refusal
+from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
     _act,
     _lock,
@@ -56,7 +56,7 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
                      abstain=abstain, eligible_reason=eligible_reason, meeting=meeting)
         if vote.passed:
             if not signer.strip():
-                raise Refusal(_("Enter who signed the resolution (cell secretary)."))
+                raise Refusal(_("Enter who signed the resolution (cell secretary)."), rule=APP_RULE)
             act = _act(d, ActKind.BRANCH_ADMISSION, issuer=d.cell.name, number=number, date=meeting_date,
                        signer=signer, vote=vote)
             _transition(d, "pass_branch_vote")
@@ -76,7 +76,7 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
         d = _lock(dossier)
         reasons = [_not_future(date, _("Document date"))]
         if not reference.strip():
-            reasons.append(_("Enter the number and reference of the written consent."))
+            reasons.append(app_reason(_("Enter the number and reference of the written consent.")))
         t = _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
         clean_and_save(d)
