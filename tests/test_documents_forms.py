@@ -169,7 +169,7 @@ def test_missing_data_is_listed_before_generation_and_nothing_is_issued(cell_a, 
         with pytest.raises(services.Refusal) as exc:
             services.document_issue(dossier=d, form="6-KNĐ", actor=secretary_a)
         assert exc.value.reasons == [
-            "Nghị quyết đề nghị kết nạp đảng viên (của chi bộ) chưa được ghi nhận trong hồ sơ."]
+            "Nghị quyết đề nghị kết nạp đảng viên (của chi bộ) chưa được ghi nhận trong hồ sơ (Hướng dẫn 12-HD/BTCTW)."]
         built = services.document_check(dossier=d, form="5-KNĐ")
         assert "Chi bộ thôn 1: chưa có địa danh." in built.errors
     with translation.override("en"):
