@@ -2,7 +2,16 @@
 
 import datetime as dt
 
-from dossiers import rules
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone, translation
+
+from dossiers import rules, services
+from dossiers.formatting import vn_date
+from dossiers.models import Dossier, State
+from dossiers.refusals import Refusal
+
+from .factories import CandidateFactory
 
 
 def test_it_accepts_lower_secondary_and_above():
@@ -47,3 +56,36 @@ def test_it_never_readmits_those_the_regulation_excludes():
 def test_it_does_not_apply_to_someone_who_was_never_a_member():
     assert rules.readmission_refusal(former_member=False, left_party_on=None, leave_reason="",
                                      record_expunged_on=None, on_date=dt.date(2025, 1, 1)) is None
+
+
+def _create(candidate, cell, actor, on):
+    return services.dossier_create(candidate=candidate, cell=cell, source="cell", spotted_on=on, actor=actor)
+
+
+def test_a_former_member_still_within_the_36_months_is_refused_at_creation_with_the_date_it_becomes_possible(
+        cell_a, secretary_a):
+    today = timezone.localdate()
+    left = today - relativedelta(months=36) + dt.timedelta(days=1)  # possible tomorrow, not today
+    candidate = CandidateFactory(former_member=True, left_party_on=left, leave_reason="other")
+    with translation.override("vi"), pytest.raises(Refusal) as exc:
+        _create(candidate, cell_a, secretary_a, today)
+    (reason,) = exc.value.reasons
+    assert "36 tháng" in reason and vn_date(left + relativedelta(months=36)) in reason
+    assert reason.rule == f"{rules.regulation()}, điểm 3.5.1"
+    assert not Dossier.objects.filter(candidate=candidate).exists()
+    # Out for exactly 36 months: put on the source list.
+    candidate.left_party_on = today - relativedelta(months=36)
+    candidate.save()
+    assert _create(candidate, cell_a, secretary_a, today).state == State.SPOTTED
+
+
+def test_a_former_member_whose_conviction_was_expunged_less_than_60_months_ago_is_refused_at_creation(
+        cell_a, secretary_a):
+    today = timezone.localdate()
+    expunged = today - relativedelta(months=59)
+    candidate = CandidateFactory(former_member=True, left_party_on=today - relativedelta(years=10),
+                                 leave_reason="less_serious_crime", record_expunged_on=expunged)
+    with translation.override("vi"), pytest.raises(Refusal) as exc:
+        _create(candidate, cell_a, secretary_a, today)
+    assert any("60 tháng" in r and vn_date(expunged + relativedelta(months=60)) in r for r in exc.value.reasons)
+    assert not Dossier.objects.filter(candidate=candidate).exists()
