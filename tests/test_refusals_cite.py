@@ -122,6 +122,10 @@ FAILING = {
         {"decision_date": D, "ceremony_date": D + dt.timedelta(days=90), "late_approval_ref": ""},
     ],
     "probation_over_refusal": [{"ceremony_date": D, "on_date": D + relativedelta(months=11), "what": "Chi bộ xét"}],
+    "vote_base_refusal": [{"entered": 9, "from_roster": 11, "on_date": D, "reason": "", "body": "Chi bộ"}],
+    "quorum_refusal": [{"present": 3, "base": 6}, {"present": 0, "base": 0}],
+    "online_meeting_refusal": [{"online": True, "allowed": False, "decision": ""},
+                               {"online": True, "allowed": True, "decision": " "}],
 }
 
 

@@ -37,7 +37,7 @@ def test_bad_input_on_the_roster_says_why_in_vietnamese_and_writes_nothing(clien
         "action": "add", "full_name": "Lê Văn A", "sex": "male", "joined_on": "2015-01-01",
         "official_since": "2014-01-01"})
     assert response.status_code == 200
-    assert "Đảng viên trở thành chính thức sau khi được kết nạp." in response.content.decode()
+    assert "Đảng viên trở thành chính thức sau khi được kết nạp" in response.content.decode()
     assert not PartyMember.objects.filter(full_name="Lê Văn A").exists()
 
 

@@ -34,9 +34,9 @@ def _lock(dossier: Dossier) -> Dossier:
         pk=dossier.pk
     )
     if locked.state != dossier.state:
-        raise Refusal(_(
+        raise Refusal(app_reason(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
-        ) % {"state": locked.get_state_display()}, rule=APP_RULE)
+        ) % {"state": locked.get_state_display()}), rule=APP_RULE)
     return locked
 
 
@@ -106,7 +106,7 @@ def _transition(dossier: Dossier, name: str) -> None:
         getattr(dossier, name)()
         dossier.save()
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
-        raise Refusal(_("The dossier has just been updated by someone else. Please reload the page."),
+        raise Refusal(app_reason(_("The dossier has just been updated by someone else. Please reload the page.")),
                       rule=APP_RULE) from exc
 
 
@@ -122,13 +122,13 @@ def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeti
     reasons = []
     if meeting is not None:
         if meeting.cell_id != dossier.cell_id:
-            reasons.append(_("This meeting was held by another cell."))
+            reasons.append(app_reason(_("This meeting was held by another cell.")))
         elif meeting.date != meeting_date:
-            reasons.append(_("The vote's date must be the meeting's (%(d)s).") % {"d": rules.vn_date(meeting.date)})
+            reasons.append(app_reason(_("The vote's date must be the meeting's (%(d)s).") % {"d": rules.vn_date(meeting.date)}))
         attended = roster.meeting_present(meeting)
         if present != attended:
-            reasons.append(_("%(n)s official members attended the meeting: the number present is counted from "
-                             "its attendance.") % {"n": attended})
+            reasons.append(app_reason(_("%(n)s official members attended the meeting: the number present is counted from "
+                             "its attendance.") % {"n": attended}))
         meeting_mode = meeting.format
     if reasons:
         raise Refusal(reasons)
@@ -178,6 +178,6 @@ def _committee_vote(dossier: Dossier, meeting_date: dt.date, eligible: int | Non
     if grassroots is not None and grassroots.committee_roster_kept:
         return roster.committee_base_on(grassroots, meeting_date)
     if grassroots is None or not grassroots.committee_members:
-        raise Refusal(_("The number of grassroots committee members, needed for the 2/3 count, is unknown."),
+        raise Refusal(app_reason(_("The number of grassroots committee members, needed for the 2/3 count, is unknown.")),
                       rule=APP_RULE)
     return grassroots.committee_members

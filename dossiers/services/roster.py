@@ -25,13 +25,13 @@ from ..models import (
     PartyMember,
     Presence,
 )
-from ..refusals import Refusal, clean_and_save
+from ..refusals import Refusal, app_reason, clean_and_save
 from .base import _not_future
 
 
 def _cell(cell: Organization) -> Organization:
     if cell.level != OrgLevel.CELL:
-        raise Refusal(_("The roster is kept by a party cell."))
+        raise Refusal(app_reason(_("The roster is kept by a party cell.")))
     return Organization.objects.select_for_update().get(pk=cell.pk)
 
 
@@ -76,11 +76,11 @@ def member_leave(*, member: PartyMember, on: dt.date, reason: str, actor) -> Par
         member = PartyMember.objects.select_for_update().get(pk=member.pk)
         reasons = []
         if member.left_on:
-            reasons.append(_("%(name)s already left the roster on %(date)s.") % {
-                "name": member.full_name, "date": rules.vn_date(member.left_on)})
+            reasons.append(app_reason(_("%(name)s already left the roster on %(date)s.") % {
+                "name": member.full_name, "date": rules.vn_date(member.left_on)}))
         if reason not in MemberExit.values or reason == MemberExit.REMOVED:
-            reasons.append(_("Choose why the member leaves (removal from the probationary list is a decision "
-                             "on the dossier)."))
+            reasons.append(app_reason(_("Choose why the member leaves (removal from the probationary list is a decision "
+                             "on the dossier).")))
         if r := _not_future(on, _("Date of leaving")):
             reasons.append(r)
         if reasons:
@@ -99,10 +99,10 @@ def member_exempt(*, member: PartyMember, since: dt.date, reason: str, actor) ->
         member = PartyMember.objects.select_for_update().get(pk=member.pk)
         reasons = [r for r in (_not_future(since, _("Exemption date")),) if r]
         if not reason.strip():
-            reasons.append(_("State the reason for the exemption (age, health…)."))
+            reasons.append(app_reason(_("State the reason for the exemption (age, health…).")))
         if member.exempt_since and not member.exempt_until:
-            reasons.append(_("%(name)s is already exempted since %(date)s.") % {
-                "name": member.full_name, "date": rules.vn_date(member.exempt_since)})
+            reasons.append(app_reason(_("%(name)s is already exempted since %(date)s.") % {
+                "name": member.full_name, "date": rules.vn_date(member.exempt_since)}))
         if reasons:
             raise Refusal(reasons)
         member.exempt_since, member.exempt_until, member.exempt_reason = since, None, reason.strip()
@@ -114,7 +114,7 @@ def member_end_exemption(*, member: PartyMember, on: dt.date, actor) -> PartyMem
     with transaction.atomic():
         member = PartyMember.objects.select_for_update().get(pk=member.pk)
         if not member.exempt_since or member.exempt_until:
-            raise Refusal(_("%(name)s is not exempted.") % {"name": member.full_name})
+            raise Refusal(app_reason(_("%(name)s is not exempted.") % {"name": member.full_name}))
         if r := _not_future(on, _("Date")):
             raise Refusal(r)
         member.exempt_until = on
@@ -129,7 +129,7 @@ def roster_declare_kept(*, cell: Organization, actor) -> Organization:
         cell = _cell(cell)
         counts = roster.counts_on(cell, timezone.localdate())
         if not counts["official"]:
-            raise Refusal(_("Enter the cell's official members before declaring the roster complete."))
+            raise Refusal(app_reason(_("Enter the cell's official members before declaring the roster complete.")))
         cell.roster_kept = True
         clean_and_save(_actor(cell, actor))
         _sync_counts(cell)
@@ -154,7 +154,7 @@ def committee_seat_end(*, seat: CommitteeSeat, on: dt.date, actor) -> CommitteeS
     with transaction.atomic():
         seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
         if seat.until:
-            raise Refusal(_("%(name)s already left the committee.") % {"name": seat.full_name})
+            raise Refusal(app_reason(_("%(name)s already left the committee.") % {"name": seat.full_name}))
         seat.until = on
         clean_and_save(_actor(seat, actor))
         Organization.objects.filter(pk=seat.organization_id).update(
@@ -171,26 +171,26 @@ def meeting_record(*, cell: Organization, date: dt.date, format: str, chaired_by
         cell = _cell(cell)
         reasons = [r for r in (_not_future(date, _("Meeting date")),) if r]
         if not cell.roster_kept:
-            reasons.append(_("Keep the cell's roster first: the attendance is drawn from it."))
+            reasons.append(app_reason(_("Keep the cell's roster first: the attendance is drawn from it.")))
         if format not in MeetingFormat.values:
-            reasons.append(_("Choose the meeting format."))
+            reasons.append(app_reason(_("Choose the meeting format.")))
         if r := rules.online_meeting_refusal(online=format != MeetingFormat.IN_PERSON,
                                              allowed=cell.online_meetings_allowed,
                                              decision=cell.online_meetings_decision):
             reasons.append(r)
         if not chaired_by.strip() or not minutes_by.strip():
-            reasons.append(_("Enter who chaired the meeting and who took the minutes."))
+            reasons.append(app_reason(_("Enter who chaired the meeting and who took the minutes.")))
         members = list(roster.roster_on(cell, date))
         missing = [m.full_name for m in members if m.pk not in attendance]
         if missing:
-            reasons.append(_("Say whether each member attended: %(names)s.") % {"names": ", ".join(missing)})
+            reasons.append(app_reason(_("Say whether each member attended: %(names)s.") % {"names": ", ".join(missing)}))
         strangers = set(attendance) - {m.pk for m in members}
         if strangers:
-            reasons.append(_("Only members on the cell's roster on the meeting date attend it."))
+            reasons.append(app_reason(_("Only members on the cell's roster on the meeting date attend it.")))
         if any(p not in Presence.values for p in attendance.values()):
-            reasons.append(_("Choose how each member attended."))
+            reasons.append(app_reason(_("Choose how each member attended.")))
         if format == MeetingFormat.IN_PERSON and Presence.ONLINE in attendance.values():
-            reasons.append(_("An in-person meeting has no one present online."))
+            reasons.append(app_reason(_("An in-person meeting has no one present online.")))
         if reasons:
             raise Refusal(reasons)
         flags = {m.pk: (m.official_since is not None and m.official_since <= date,
