@@ -55,6 +55,7 @@ from permissions.models import Role, RoleAssignment
 from permissions.services import role_grant
 from workflows.selectors import tasks_inbox, tasks_queue
 from workflows.services import task_claim
+from workflows.signals import mail_held_back
 
 SEED = 20230706  # the date of the district report the organisation list comes from
 PROVINCE_NAME = "Tỉnh ủy Nam Định"
@@ -1153,8 +1154,12 @@ class Builder:
 
 
 def build(today: dt.date | None = None) -> list[Dossier] | None:
-    """Create the demo data in one transaction; None (and nothing written) if it is already there."""
-    with transaction.atomic():
+    """Create the demo data in one transaction; None (and nothing written) if it is already there.
+
+    The demo sends no mail: the tasks it gives out leave their notices in the application only
+    (workflows.signals.mail_held_back), so that neither the commit nor a later sweep prints them as
+    MIME text into the console before the logins."""
+    with mail_held_back(), transaction.atomic():
         if demo_exists():
             return None
         return Builder(today).build()

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dossiers import steps
+from dossiers.formatting import vn_name
 from dossiers.models import Dossier
 from permissions.actions import may_take
 from ui.links import pk_word_url_maker
-from ui.templatetags.vn import vn_name
 
 from .catalogue import FORMS, SCAN_STEPS, DocumentForm
 from .context import shared_pieces
@@ -55,10 +54,13 @@ def may_upload(user, dossier: Dossier, step: str) -> bool:
     return step in SCAN_STEPS and may_take(user, dossier, step)
 
 
-def _relevant(form: DocumentForm, dossier: Dossier) -> bool:
-    step = steps.STEPS.get(form.step)
-    in_state = step is not None and dossier.state in step.states and step.applies(dossier)
-    return form.applies(dossier) or in_state
+def _relevant(form: DocumentForm, dossier: Dossier, issued: list[IssuedDocument]) -> bool:
+    """A form is offered once issued, once its evidence is recorded, or once the dossier has come as
+    far as the form (its step's states, from the form's first state on): a candidate on the source
+    list is offered no probation paper."""
+    if any(d.form_code == form.code for d in issued):
+        return True
+    return form.applies(dossier) or form.reached(dossier)
 
 
 def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocument] | None = None) -> list[FormRow]:
@@ -74,7 +76,7 @@ def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocu
         for form in FORMS:
             if step and form.step != step:
                 continue
-            if not step and not _relevant(form, dossier):
+            if not _relevant(form, dossier, issued):
                 continue
             allowed = may_issue(user, dossier, form)
             for subject, name in form.subjects(dossier) or [("", "")]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from dossiers.formatting import vn_name
 from dossiers.models import Dossier, Introducer, Mentor, Organization
 from dossiers.refusals import APP_RULE, Refusal, clean_and_save
 
@@ -79,7 +80,7 @@ def role_grant(*, user, role: str, organization: Organization, actor, note: str 
         if RoleAssignment.objects.filter(user=user, role=role, organization=organization,
                                          revoked_at__isnull=True).exists():
             raise Refusal(_("%(user)s already holds this role in %(org)s.") % {
-                "user": user.get_full_name() or user.username, "org": organization.name}, rule=APP_RULE)
+                "user": vn_name(user), "org": organization.name}, rule=APP_RULE)
         assignment = RoleAssignment(user=user, role=role, organization=organization, granted_by=actor)
         clean_and_save(assignment)
         RoleChange.objects.create(actor=actor, action=RoleChange.Action.GRANT, assignment=assignment, user=user,

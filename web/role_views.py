@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from dossiers.formatting import vn_name
 from dossiers.models import Organization
 from dossiers.refusals import Refusal
 from permissions import roles
@@ -150,7 +151,7 @@ class RoleGrantView(PageMixin, TemplateView):
                     form.add_error(None, reason)
             else:
                 messages.success(request, _("%(user)s is now %(role)s of %(org)s.") % {
-                    "user": assignment.user.get_full_name() or assignment.user.username,
+                    "user": vn_name(assignment.user),
                     "role": assignment.get_role_display(), "org": assignment.organization.name})
                 return HttpResponseRedirect(reverse("roles:index"))
         return self.render_to_response(self.get_context_data(form=form))

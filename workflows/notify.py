@@ -30,14 +30,14 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from dossiers.formatting import vn_date
-from dossiers.models import Dossier, Mentor
+from dossiers.formatting import vn_date, vn_name
+from dossiers.models import Dossier, Mentor, State
 from dossiers.workdays import working_days_between
 from permissions.actions import STEP_ROLES
 from permissions.models import Role, RoleAssignment
 
 from .models import Notice, NoticeKind, TaskDeadline
-from .signals import task_assigned
+from .signals import mail_allowed, task_assigned
 from .sync import OPEN_STATUSES, start_due_evaluations
 
 User = get_user_model()
@@ -51,7 +51,14 @@ def escalate_after_days() -> int:
 
 
 def site_url() -> str:
-    return str(getattr(settings, "WORKFLOW_SITE_URL", "http://localhost:8000")).rstrip("/")
+    """The configured address of the site (`SITE_URL` in the environment): every link in an email starts
+    with it, never with the address of a developer's machine."""
+    return str(settings.WORKFLOW_SITE_URL).rstrip("/")
+
+
+def site_link(path: str) -> str:
+    """An absolute link to `path` ("/tasks/") on the configured site."""
+    return site_url() + path
 
 
 # --- Reading tasks in bulk ------------------------------------------------------------------------
@@ -71,6 +78,13 @@ def task_path(task: Task) -> str:
         return reverse("dossiers:step", args=[dossier_pk, task_step(task)])
     except NoReverseMatch:
         return f"/dossiers/{dossier_pk}/"
+
+
+def inbox_path() -> str:
+    try:
+        return reverse("tasks:inbox")
+    except NoReverseMatch:
+        return "/tasks/"
 
 
 def dossiers_of(tasks) -> dict[int, Dossier]:
@@ -124,6 +138,16 @@ def escalation_targets(task: Task, dossier: Dossier, assignments) -> list:
 # --- Notices and their emails -------------------------------------------------------------------
 
 
+def person(dossier: Dossier) -> str:
+    """Who the dossier is about, as the letters call them: "quần chúng Nguyễn Văn An" until the
+    admission, "đảng viên dự bị Nguyễn Văn An" from the ceremony on (glossary.md)."""
+    name = dossier.candidate.full_name
+    with translation.override(settings.LANGUAGE_CODE):
+        if dossier.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED):
+            return _("probationary member %(name)s") % {"name": name}
+        return _("candidate %(name)s") % {"name": name}
+
+
 @dataclass
 class TaskFacts:
     title: str
@@ -131,28 +155,31 @@ class TaskFacts:
     cell: str
     due_on: dt.date | None
     path: str
+    person: str = ""
 
 
 def facts(task: Task, dossier: Dossier, deadline: TaskDeadline | None) -> TaskFacts:
     return TaskFacts(task_title(task), dossier.candidate.full_name, dossier.cell.name,
-                     deadline.due_on if deadline else None, task_path(task))
+                     deadline.due_on if deadline else None, task_path(task), person(dossier))
 
 
 def message(kind: str, f: TaskFacts, *, by=None, overdue_days: int = 0) -> str:
     """The notice's text, in the site's language (stored as written)."""
     with translation.override(settings.LANGUAGE_CODE):
-        values = {"task": f.title, "candidate": f.candidate, "cell": f.cell,
+        values = {"task": f.title, "person": f.person or f.candidate, "cell": f.cell,
                   "due": vn_date(f.due_on) if f.due_on else "—", "days": overdue_days,
-                  "by": (by.get_full_name() or by.username) if by is not None else ""}
+                  "by": vn_name(by) if by is not None else ""}
         if kind == NoticeKind.ASSIGNED:
             if by is not None:
-                text = _("%(by)s assigned you the task “%(task)s” for %(candidate)s (%(cell)s), due %(due)s.")
+                text = _("%(by)s assigned you the task “%(task)s” for %(person)s (%(cell)s), due %(due)s.")
             else:
-                text = _("You have been assigned the task “%(task)s” for %(candidate)s (%(cell)s), due %(due)s.")
+                text = _("You have been assigned the task “%(task)s” for %(person)s (%(cell)s), due %(due)s.")
+        elif kind == NoticeKind.AVAILABLE:
+            text = _("A new task “%(task)s” for %(person)s (%(cell)s), due %(due)s, is waiting in your queue.")
         elif kind == NoticeKind.OVERDUE:
-            text = _("The task “%(task)s” for %(candidate)s (%(cell)s) was due %(due)s and is overdue.")
+            text = _("The task “%(task)s” for %(person)s (%(cell)s) was due %(due)s and is overdue.")
         else:
-            text = _("The task “%(task)s” for %(candidate)s (%(cell)s) was due %(due)s and is %(days)d working days "
+            text = _("The task “%(task)s” for %(person)s (%(cell)s) was due %(due)s and is %(days)d working days "
                      "overdue: it is reported to you for follow-up.")
         return text % values
 
@@ -170,15 +197,19 @@ def _notice(user, task: Task, kind: str, text: str) -> Notice | None:
 
 def deliver(notice_ids=None) -> int:
     """Email the notices not yet emailed (all of them, or those given) to users who have an email
-    address; returns how many were sent. Marks each as emailed."""
+    address; returns how many were sent. Marks each as emailed (without sending, inside
+    `signals.mail_held_back`)."""
     pending = (Notice.objects.filter(emailed_at__isnull=True).exclude(user__email="")
                .select_related("user", "task__process").order_by("pk"))
     if notice_ids is not None:
         pending = pending.filter(pk__in=list(notice_ids))
+    if not mail_allowed():
+        pending.update(emailed_at=timezone.now())
+        return 0
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for notice in pending:
-            context = {"notice": notice, "user": notice.user, "url": site_url() + task_path(notice.task),
+            context = {"notice": notice, "user": notice.user, "url": site_link(task_path(notice.task)),
                        "title": task_title(notice.task)}
             subject = render_to_string("workflows/email/subject.txt", context).strip()
             body = render_to_string("workflows/email/notice.txt", context)
@@ -189,14 +220,19 @@ def deliver(notice_ids=None) -> int:
 
 
 @receiver(task_assigned, dispatch_uid="workflows.notify.assigned")
-def on_task_assigned(sender, task: Task, user, by=None, **kwargs) -> None:
-    """A notice to the new owner; the email leaves once the assignment is committed."""
+def on_task_assigned(sender, task: Task, user, by=None, mail: bool | None = None, **kwargs) -> None:
+    """A notice to the new owner; the email leaves once the assignment is committed, unless the
+    assignment was made with mail held back (`signals.mail_held_back`: the notice counts as delivered)."""
     task = Task.objects.select_related("process").get(pk=task.pk)
     dossier = dossiers_of([task])[task.process_id]
     deadline = TaskDeadline.objects.filter(task=task).first()
     notice = _notice(user, task, NoticeKind.ASSIGNED, message(NoticeKind.ASSIGNED, facts(task, dossier, deadline),
                                                               by=by))
-    if notice is not None:
+    if notice is None:
+        return
+    if mail is False or not mail_allowed():
+        Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+    else:
         transaction.on_commit(lambda: deliver([notice.pk]))
 
 
@@ -266,6 +302,7 @@ class DigestLine:
     due_on: dt.date | None
     overdue: bool
     url: str
+    person: str = ""
 
 
 def inboxes(today: dt.date) -> tuple[dict[int, list[DigestLine]], dict[int, int], dict[int, object]]:
@@ -286,7 +323,7 @@ def inboxes(today: dt.date) -> tuple[dict[int, list[DigestLine]], dict[int, int]
             due = deadline.due_on if deadline else None
             inbox[task.owner_id].append(DigestLine(
                 task_title(task), dossier.candidate.full_name, dossier.cell.name, due,
-                due is not None and due < today, site_url() + task_path(task)))
+                due is not None and due < today, site_link(task_path(task)), person(dossier)))
             users[task.owner_id] = task.owner
         for user in takers.get(task.pk, []):
             queue[user.pk] += 1
@@ -299,14 +336,14 @@ def inboxes(today: dt.date) -> tuple[dict[int, list[DigestLine]], dict[int, int]
 def digest(today: dt.date | None = None) -> int:
     """One email per user with open tasks (own or in the queue); returns how many were sent."""
     today = today or timezone.localdate()
-    inbox, queue, users = inboxes(today)
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
+        inbox, queue, users = inboxes(today)
         for pk, user in sorted(users.items()):
             if not user.email or not user.is_active:
                 continue
             context = {"user": user, "today": today, "lines": inbox.get(pk, []), "queue": queue.get(pk, 0),
-                       "url": site_url()}
+                       "url": site_link(inbox_path())}
             subject = render_to_string("workflows/email/digest_subject.txt", context).strip()
             send_mail(subject, render_to_string("workflows/email/digest.txt", context),
                       settings.DEFAULT_FROM_EMAIL, [user.email])

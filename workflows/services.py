@@ -24,7 +24,7 @@ from dossiers.refusals import APP_RULE, Refusal, app_reason
 
 from .models import Notice
 from .selectors import HELD_STATUSES, eligible_assignees, may_reassign, tasks_queue
-from .signals import task_assigned
+from .signals import mail_allowed, task_assigned
 
 
 def _name(user) -> str:
@@ -32,7 +32,8 @@ def _name(user) -> str:
 
 
 def _announce(task: Task, user, by) -> None:
-    transaction.on_commit(partial(task_assigned.send, sender=Task, task=task, user=user, by=by))
+    # Whether mail may leave is decided now: the signal goes at the commit, outside any `mail_held_back`.
+    transaction.on_commit(partial(task_assigned.send, sender=Task, task=task, user=user, by=by, mail=mail_allowed()))
 
 
 def _not_open(task: Task) -> list[str]:

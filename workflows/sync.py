@@ -29,7 +29,7 @@ from dossiers.signals import dossier_changed
 from . import deadlines, snapshot
 from .flows import EVALUATION_STATES, AdmissionFlow, EvaluationFlow, StepTask
 from .models import AdmissionProcess, TaskDeadline
-from .signals import task_assigned
+from .signals import mail_allowed, task_assigned
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -154,7 +154,7 @@ def on_task_created(sender, instance: Task, created: bool, raw: bool = False, **
         return
     deadlines.attach(instance)
     if instance.owner_id is not None:
-        task_assigned.send(sender=Task, task=instance, user=instance.owner, by=None)
+        task_assigned.send(sender=Task, task=instance, user=instance.owner, by=None, mail=mail_allowed())
 
 
 # --- Periodic evaluations -------------------------------------------------------------------------

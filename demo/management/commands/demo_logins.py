@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from demo.builder import DEMO_USERS
+from dossiers.formatting import vn_name
 from permissions.models import RoleAssignment
 
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                 rows.append([
                     user.username,
                     settings.DEMO_PASSWORD,
-                    f"{user.last_name} {user.first_name}".strip(),
+                    vn_name(user),
                     ", ".join(str(a.get_role_display()) for a in held) or "—",
                     ", ".join(a.organization.name for a in held) or "—",
                 ])
