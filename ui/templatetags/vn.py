@@ -1,5 +1,9 @@
 """Vietnamese dates, numbers and names on screen: {{ day|vn_date }}, {{ n|vn_number }},
-{{ a|vn_percent:b }}, {{ user|vn_name }}."""
+{{ a|vn_percent:b }}, {{ user|vn_name }}.
+
+One date style per kind: tables and lists print short dates ({{ day|vn_short_date }} "08/09/2023",
+{{ moment|vn_short_datetime }} "08/09/2023 14:05"); sentences, messages and documents print long
+ones ({{ day|vn_date }} "ngày 08 tháng 9 năm 2023", {{ moment|vn_datetime }})."""
 
 from __future__ import annotations
 
@@ -42,6 +46,15 @@ def vn_short_date(value) -> str:
     if not isinstance(value, dt.date):
         return ""
     return formatting.vn_short_date(_as_date(value))
+
+
+@register.filter
+def vn_short_datetime(value) -> str:
+    """datetime → "08/09/2023 14:05" (local time), for table cells; a date → "08/09/2023"."""
+    if not isinstance(value, dt.datetime):
+        return vn_short_date(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{formatting.vn_short_date(local.date())} {local:%H:%M}"
 
 
 @register.filter
