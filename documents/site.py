@@ -12,7 +12,7 @@ class DocumentApplication(Application):
     title = _("Official documents")
     icon = "description"
     url_prefix = "documents"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", views.BatchIndexView.as_view(), name="index")
     batch_path = path("batches/<int:job_id>/", views.BatchView.as_view(), name="batch")

@@ -12,7 +12,7 @@ class ReportApplication(Application):
     title = _("Quotas and statistics")
     icon = "insights"
     url_prefix = "reports"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", views.DashboardView.as_view(), name="index")
     report_path = path("report/", views.ReportView.as_view(), name="report")

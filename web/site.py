@@ -16,7 +16,7 @@ class DossierApplication(Application):
     app_name = "dossiers"
     title = _("Admission dossiers")
     icon = "folder_shared"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", views.DossierListView.as_view(), name="index")
     create_path = path("new/", views.CandidateCreateView.as_view(), name="create")
@@ -33,7 +33,7 @@ class TaskApplication(Application):
     title = _("Tasks")
     icon = "assignment"
     url_prefix = "tasks"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", task_views.TaskListView.as_view(kind="inbox"), name="inbox")
     queue_path = path("queue/", task_views.TaskListView.as_view(kind="queue"), name="queue")
@@ -52,7 +52,7 @@ class RoleApplication(Application):
     title = _("Roles and access")
     icon = "admin_panel_settings"
     url_prefix = "roles"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", role_views.RoleListView.as_view(), name="index")
     grant_path = path("grant/", role_views.RoleGrantView.as_view(), name="grant")
@@ -77,8 +77,10 @@ class RosterApplication(Application):
 
 
 class PartySite(Site):
-    # The applications' shared menu (web/menu.html) lists both; the site's own list is left out.
-    menu_template_name = None
+    # One menu on every page, drawn by the site: viewflow's shell includes the application's menu
+    # (none on "/", which belongs to no application) and then the site's, so the applications draw
+    # none and the home page's drawer lists the same entries as a dossier page's.
+    menu_template_name = "web/menu.html"
     index_path = path("", task_views.HomeView.as_view(), name="index")
 
 
