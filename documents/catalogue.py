@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import ActKind, Dossier, OpinionStage, ProgressStage, State
+from dossiers.models import MAIN_STATES, ActKind, Dossier, OpinionStage, ProgressStage, State
 from dossiers.steps import STEPS
 
 from . import context
@@ -35,6 +35,10 @@ class DocumentForm:
     draft: bool = False  # a draft for the candidate to copy by hand: downloaded, never issued
     per_introducer: bool = False
     applies: Callable[[Dossier], bool] = lambda d: True
+    # The first state in which the form can concern the dossier, when it comes later than the first
+    # state of its step (11-KNĐ belongs to the mentor's periodic review, taken from the source list
+    # on, but only a probationary member is reviewed in it); "" = the first of its step's states.
+    from_state: str = ""
     # What lists the missing data without building the whole form, when that is cheaper (the
     # panels check every form of a dossier on each page); the builder when None.
     checker: Callable | None = None
@@ -48,6 +52,17 @@ class DocumentForm:
         if self.per_introducer:
             return [(f"introducer:{i.pk}", i.member.full_name) for i in dossier.introducers.all() if not i.ended_on]
         return [("", "")]
+
+    def reached(self, dossier: Dossier) -> bool:
+        """Whether the dossier has come as far as the form: in one of its step's states, from the
+        form's first state on (the states after the main path's last one never reach a form)."""
+        step = STEPS.get(self.step)
+        if step is None or dossier.state not in step.states or not step.applies(dossier):
+            return False
+        first = self.from_state or next((s for s in MAIN_STATES if s in step.states), "")
+        if first not in MAIN_STATES or dossier.state not in MAIN_STATES:
+            return True
+        return MAIN_STATES.index(dossier.state) >= MAIN_STATES.index(first)
 
 
 def _has_act(kind: str) -> Callable[[Dossier], bool]:
@@ -105,17 +120,19 @@ FORMS: list[DocumentForm] = [
     DocumentForm("10-KNĐ", "10-knd", _("Probationary member's self-review"),
                  "Bản tự kiểm điểm của đảng viên dự bị", "BẢN TỰ KIỂM ĐIỂM",
                  "Của đảng viên dự bị", "record_self_review", context.self_review,
-                 applies=lambda d: bool(d.self_reviews.all())),
+                 applies=lambda d: bool(d.self_reviews.all()), from_state=State.PROBATION),
     DocumentForm("11-KNĐ", "11-knd", _("Mentor's report on the probationary member"),
                  "Bản nhận xét đảng viên dự bị (của đảng viên chính thức được phân công giúp đỡ)", "BẢN NHẬN XÉT",
                  "Đảng viên dự bị", "record_progress_report", context.mentor_report,
-                 applies=lambda d: any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all())),
+                 applies=lambda d: any(r.stage == ProgressStage.FINAL for r in d.progress_reports.all()),
+                 from_state=State.PROBATION),
     DocumentForm("12-KNĐ", "12-knd", _("Summary of opinions on the probationary member"),
                  "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể nơi làm việc và chi ủy nơi cư trú đối với đảng "
                  "viên dự bị", "TỔNG HỢP Ý KIẾN NHẬN XÉT",
                  "Của tổ chức đoàn thể nơi làm việc và chi ủy nơi cư trú đối với đảng viên dự bị",
                  "record_opinions", context.opinion_summary,
-                 applies=lambda d: any(o.stage == OpinionStage.PROBATION for o in d.opinions.all())),
+                 applies=lambda d: any(o.stage == OpinionStage.PROBATION for o in d.opinions.all()),
+                 from_state=State.PROBATION),
     DocumentForm("13-KNĐ", "13-knd", _("Cell resolution proposing recognition as official member"),
                  "Nghị quyết đề nghị công nhận đảng viên chính thức (của chi bộ)", "NGHỊ QUYẾT",
                  "Đề nghị công nhận đảng viên chính thức", "record_recognition_vote", context.resolution,

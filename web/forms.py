@@ -26,6 +26,7 @@ from dossiers.models import (
     PartyMember,
     Relative,
     Source,
+    State,
     Verification,
     VerificationMethod,
     VerificationStatus,
@@ -228,6 +229,8 @@ class ProgressReportForm(StepForm):
         active = [m.member_id for m in mentors if m.ended_on is None]
         if active:
             self.fields["mentor"].initial = active[-1]
+        if self.dossier.state != State.PROBATION:  # the 11-KNĐ is written during probation only
+            del self.fields["final"]
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
