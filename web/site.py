@@ -68,7 +68,7 @@ class RosterApplication(Application):
     title = _("Party member rosters")
     icon = "groups"
     url_prefix = "roster"
-    menu_template_name = "web/menu.html"
+    menu_template_name = None  # the site draws the one menu (PartySite)
 
     index_path = path("", roster_views.RosterIndexView.as_view(), name="index")
     cell_path = path("<int:pk>/", roster_views.RosterView.as_view(), name="cell")
