@@ -352,12 +352,15 @@ def make_template(state: str, *, today: dt.date | None = None) -> Template:
     return template
 
 
-_TEMPLATES: dict[tuple[str, str, dt.date], Template] = {}
+_TEMPLATES: dict[tuple, Template] = {}
 
 
 def template_of(state: str) -> Template:
-    """The template of `state`, made once per database and day (a test session's worker)."""
-    key = (connection.settings_dict["NAME"], state, timezone.localdate())
+    """The template of `state`, made once per database and day (a test session's worker). The
+    content types are in the key: a flush (a transactional test) makes them again with new ids,
+    and a template holds the dossier's."""
+    content_type = ContentType.objects.filter(app_label="dossiers", model="dossier").values_list("pk", flat=True)
+    key = (connection.settings_dict["NAME"], state, timezone.localdate(), content_type.first())
     if key not in _TEMPLATES:
         _TEMPLATES[key] = make_template(state)
     return _TEMPLATES[key]
