@@ -305,6 +305,24 @@ def hold_ceremony(d: Dossier, on: dt.date) -> Verdict:
     return Verdict(_collect(refusal))
 
 
+def extension_pending(d: Dossier) -> bool:
+    """A decision is awaited on a cell resolution: admission (6-KNĐ) or recognition (13-KNĐ)."""
+    if d.state == State.HIGHER_APPROVAL:
+        return last_act(d, ActKind.BRANCH_ADMISSION) is not None
+    return d.state == State.PROBATION and last_act(d, ActKind.BRANCH_RECOGNITION) is not None
+
+
+def extend_decision(d: Dossier, on: dt.date) -> Verdict:
+    """QĐ 232 4.3.1: up to 30 more working days, once, after a cell resolution awaiting decision."""
+    if d.decision_extended:
+        return Verdict([_regulation(_("The decision period was already extended: it may be extended once."),
+                                    "4.3.1")])
+    if not extension_pending(d):
+        return Verdict([_regulation(_("No cell resolution awaits a decision: there is no period to extend."),
+                                    "4.3.1")])
+    return Verdict()
+
+
 def provincial_approval(d: Dossier, on: dt.date) -> Verdict:
     if not d.over_sixty_case:
         return Verdict([_regulation(_("The dossier is not an over-60 case."), "1.1.2")])

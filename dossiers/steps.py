@@ -180,6 +180,11 @@ STEPS: dict[str, Step] = {
         Step("decide_admission", gettext_lazy("Admission decision (9-KNĐ)"), (State.HIGHER_APPROVAL,),
              gates.decide_admission, APPROVER, FORMS + "DecideAdmissionForm", changes_state=True, document="9-KNĐ",
              deadline=Deadline.ADMISSION_DECISION, done=_decided),
+        # QĐ 232 4.3.1: the competent committee may take up to 30 more working days, once.
+        Step("extend_decision", gettext_lazy("Extend the decision period (up to 30 working days, once)"),
+             (State.HIGHER_APPROVAL, State.PROBATION), gates.extend_decision, APPROVER,
+             FORMS + "ExtendDecisionForm",
+             applies=gates.extension_pending),
         Step("hold_ceremony", gettext_lazy("Hold the admission ceremony"), (State.HIGHER_APPROVAL,),
              gates.hold_ceremony, CELL, FORMS + "CeremonyForm", changes_state=True, document="BB-KN",
              deadline=Deadline.CEREMONY, done=_moved_past(State.HIGHER_APPROVAL)),

@@ -48,7 +48,8 @@ def test_the_admission_decision_is_due_60_working_days_after_a_cell_resolution_j
 
 def test_extending_the_decision_period_moves_the_open_deadline_by_30_working_days_over_30_4(cell_a):
     d = voted_on(cell_a, D(2025, 1, 24), today=D(2026, 4, 20))
-    services.dossier_update_details(dossier=d, actor=UserFactory(), decision_extended=True)
+    services.dossier_extend_decision(dossier=d, actor=UserFactory(), granted_by="Ban Thường vụ Huyện ủy",
+                                     granted_on=D(2025, 4, 1), reason="Chờ kết quả thẩm tra bổ sung")
     deadline = open_deadline(d, "grassroots_resolution")
     # 28–29/04, then 30/4, 1/5 and the bridge day 2/5 are off: the 90th working day is 11/06.
     assert deadline.due_on == D(2025, 6, 11)

@@ -328,6 +328,14 @@ class CommitteeVoteForm(StepForm):
                         help_text=_("Required when the vote passes."))
 
 
+class ExtendDecisionForm(StepForm):
+    """QĐ 232 4.3.1: who granted the extra 30 working days, when, and why (required)."""
+
+    granted_by = text_field(_("Granted by"), help_text=_("e.g. the standing committee of the district committee."))
+    granted_on = date_field(_("Date granted"), today=True)
+    reason = long_text_field(_("Reason (the special case)"))
+
+
 class ProvincialApprovalForm(StepForm):
     reference = text_field(_("Number and reference of the written agreement"), max_length=120)
     date = date_field(_("Date of the written agreement"))
@@ -507,9 +515,6 @@ class DossierDetailsForm(WebForm):
     over_sixty_case = forms.BooleanField(
         label=_("Over 60 (needs the provincial standing committee's written agreement)"), required=False,
     )
-    decision_extended = forms.BooleanField(
-        label=_("Decision period extended (at most 30 working days)"), required=False,
-    )
     late_ceremony_approval_ref = text_field(
         _("Agreement to hold the ceremony late (reference)"), required=False, max_length=120,
     )
@@ -518,7 +523,7 @@ class DossierDetailsForm(WebForm):
         help_text=_("Kept in the dossier's history."),
     )
 
-    FIELDS = ["source", "spotted_on", "notes", "over_sixty_case", "decision_extended", "late_ceremony_approval_ref"]
+    FIELDS = ["source", "spotted_on", "notes", "over_sixty_case", "late_ceremony_approval_ref"]
 
     @classmethod
     def initial_for(cls, dossier: Dossier) -> dict:

@@ -23,7 +23,9 @@ from .evidence import (
     Ceremony,
     CertificateKind,
     Decision,
+    DecisionExtension,
     HistoricalCeremony,
+    HistoricalDecisionExtension,
     HistoricalIntroducer,
     HistoricalMentor,
     HistoricalOpinionSummary,
@@ -91,6 +93,8 @@ from .people import (
 )
 
 __all__ = [
+    "DecisionExtension",
+    "HistoricalDecisionExtension",
     "PRESENT",
     "Attendance",
     "CommitteeSeat",

@@ -363,3 +363,23 @@ class SelfReview(models.Model):
 
     def __str__(self) -> str:
         return f"10-KNĐ · {self.date:%d/%m/%Y}"
+
+
+class DecisionExtension(models.Model):
+    """QĐ 232 4.3.1: in a special case the competent committee may take up to 30 more working days
+    to decide; granted once per dossier, by whom, when and why."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="decision_extension")
+    granted_by = models.CharField(_("granted by"), max_length=255)
+    granted_on = models.DateField(_("granted on"))
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                    editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension of the decision period")
+        verbose_name_plural = _("extensions of the decision period")
+
+    def __str__(self) -> str:
+        return f"{self.granted_by} · {self.granted_on:%d/%m/%Y}"

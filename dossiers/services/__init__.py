@@ -24,6 +24,7 @@ from .cases import (
 )
 from .decision import (
     dossier_decide_admission,
+    dossier_extend_decision,
     dossier_hold_ceremony,
     dossier_record_grassroots_admission,
     dossier_record_sub_committee_admission,
@@ -66,6 +67,7 @@ from .training import dossier_complete_training, dossier_enroll_training
 from .votes import dossier_attach_provincial_approval, dossier_record_branch_vote, dossier_submit_for_vote
 
 __all__ = [
+    "dossier_extend_decision",
     "committee_seat_add",
     "committee_seat_end",
     "meeting_record",

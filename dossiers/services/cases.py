@@ -112,7 +112,8 @@ def candidate_update(*, dossier: Dossier, candidate: Candidate, relatives: Seque
 
 def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields: Any) -> Dossier:
     """Edit the dossier's own data (not its state); simple-history keeps before/after."""
-    allowed = {"source", "spotted_on", "notes", "over_sixty_case", "decision_extended",
+    # The decision period is extended by its own act (`dossier_extend_decision`), not here.
+    allowed = {"source", "spotted_on", "notes", "over_sixty_case",
                "late_ceremony_approval_ref"}
     with transaction.atomic():
         d = _lock(dossier)

@@ -12,6 +12,7 @@ from .. import gates, rules
 from ..models import (
     ActKind,
     Ceremony,
+    DecisionExtension,
     Dossier,
     MemberStatus,
     Organization,
@@ -136,4 +137,25 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         _transition(d, "admit")
         _record(t, actor, note, on=date, ceremony_date=date, decision_date=decision.date,
                 official_date=d.official_date, member=member)
+    return d
+
+
+def dossier_extend_decision(*, dossier: Dossier, actor, granted_by: str, granted_on: dt.date, reason: str,
+                            note: str = "") -> Dossier:
+    """QĐ 232 4.3.1: the competent committee takes up to 30 more working days to decide, once per
+    dossier; the due date and the overdue marks follow it."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        reasons = [_not_future(granted_on, _("Date granted"))]
+        if not reason.strip():
+            reasons.append(Reason(_("State the reason for the extension (a special case)."),
+                                  rule=rules.cite("{reg}, điểm 4.3.1")))
+        if not granted_by.strip():
+            reasons.append(app_reason(_("Enter who granted the extension.")))
+        t = _require(d, "extend_decision", granted_on, *reasons)
+        extension = clean_and_save(DecisionExtension(dossier=d, granted_by=granted_by.strip(), granted_on=granted_on,
+                                                     reason=reason.strip(), recorded_by=actor))
+        d.decision_extended = True
+        clean_and_save(d)
+        _record(t, actor, note or reason, on=granted_on, granted_by=extension.granted_by, reason=extension.reason)
     return d
