@@ -170,6 +170,9 @@ PARTY_RULES = {
     "CERTIFICATE_VALID_YEARS": 5,  # [R] CN-NTVĐ validity, checked on the branch vote date
     "INTRODUCER_MIN_MONTHS": 12,  # [C] introducer worked with the candidate ≥ 1 year
     "YOUTH_AGE_MAX": 30,  # [R] "độ tuổi thanh niên"
+    # [R] Charter Art. 4 §1 (domain.md §2.1): where a grassroots Youth Union exists, a candidate of
+    # youth age is a Youth Union member introduced by its executive committee (1 = enforced, 0 = off).
+    "YOUTH_UNION_REQUIRED": 1,
     "READMISSION_WAIT_MONTHS": 36,  # [C] QĐ 232 3.5.1
     "READMISSION_CONVICTION_WAIT_MONTHS": 60,  # [C] QĐ 232 3.5.1
     "RECOGNITION_FAILED_VOTES_ESCALATE": 3,  # [C] QĐ 232 4.2c

@@ -591,6 +591,10 @@ class Builder:
             plan.union_kind = ActKind.TRADE_UNION if rng.random() < 0.7 else ""
         elif rng.random() < 0.1:
             plan.source = Source.OTHER_ORG
+        if unit.org.has_youth_union and age < int(settings.PARTY_RULES["YOUTH_AGE_MAX"]) + 1:
+            # [R] Charter Art. 4 §1: of youth age where a Youth Union exists, the Youth Union's
+            # executive committee introduces (rules.youth_union_refusals), whoever proposed.
+            plan.union_kind = ActKind.YOUTH_UNION
         plan.candidate_report = rng.random() < 0.5
         plan.inconclusive = plan.state == State.PROBATION and plan.stop == "recog_vote"
 

@@ -245,6 +245,16 @@ def branch_vote_reasons(d: Dossier, on: dt.date) -> list[str]:
             introducers=introducer_facts(d), has_union_resolution=has_union_resolution(d), on_date=on
         ),
         candidate_readmission(d, on),
+        youth_union_reasons(d, on),
+    )
+
+
+def youth_union_reasons(d: Dossier, on: dt.date) -> list[str]:
+    grassroots = d.cell.grassroots()
+    c = d.candidate
+    return rules.youth_union_refusals(
+        birth_date=c.birth_date, on_date=on, grassroots_has_youth_union=bool(grassroots and grassroots.has_youth_union),
+        youth_union_joined_on=c.youth_union_joined_on, has_youth_resolution=bool(acts(d, ActKind.YOUTH_UNION)),
     )
 
 

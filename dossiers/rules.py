@@ -268,6 +268,37 @@ def introducers_refusals(
     return reasons
 
 
+def of_youth_age(*, birth_date: dt.date, on_date: dt.date) -> bool:
+    """[R] "Độ tuổi thanh niên": up to YOUTH_AGE_MAX full years on the date."""
+    return age_in_months(birth_date, on_date) // 12 <= int(rule("YOUTH_AGE_MAX"))
+
+
+@cites("Điều lệ Đảng, Điều 4 khoản 1 [R]")
+def youth_union_refusals(*, birth_date: dt.date | None, on_date: dt.date, grassroots_has_youth_union: bool,
+                         youth_union_joined_on: dt.date | None, has_youth_resolution: bool) -> list[str]:
+    """[R] Where the grassroots organisation has a Youth Union, a candidate of youth age on the
+    branch vote date must be a Youth Union member, introduced by the resolution of its executive
+    committee (4-KNĐ) plus one official member. Off when `PARTY_RULES["YOUTH_UNION_REQUIRED"]` is 0."""
+    if not int(rule("YOUTH_UNION_REQUIRED")) or not grassroots_has_youth_union or birth_date is None:
+        return []
+    if not of_youth_age(birth_date=birth_date, on_date=on_date):
+        return []
+    reasons = []
+    age = age_in_months(birth_date, on_date) // 12
+    if youth_union_joined_on is None or youth_union_joined_on > on_date:
+        reasons.append(_(
+            "The candidate is %(age)s, of Youth Union age (up to %(max)s), and the grassroots organisation has a "
+            "Youth Union: the candidate must be a Youth Union member; record the date of joining on the candidate's "
+            "data."
+        ) % {"age": age, "max": rule("YOUTH_AGE_MAX")})
+    if not has_youth_resolution:
+        reasons.append(_(
+            "A candidate of Youth Union age is introduced by the resolution of the grassroots Youth Union "
+            "executive committee (4-KNĐ) and one official member: record that resolution."
+        ))
+    return reasons
+
+
 @cites("Hướng dẫn 01-HD/TW, điểm 3.3–3.4")
 def verification_refusals(*, required: Iterable[str], concluded: Iterable[str]) -> list[str]:
     """HD 01-HD/TW 2021 3.3–3.4: the candidate and each relative (parents, in-laws or guardian,

@@ -124,6 +124,9 @@ FAILING = {
     "probation_over_refusal": [{"ceremony_date": D, "on_date": D + relativedelta(months=11), "what": "Chi bộ xét"}],
     "vote_base_refusal": [{"entered": 9, "from_roster": 11, "on_date": D, "reason": "", "body": "Chi bộ"}],
     "quorum_refusal": [{"present": 3, "base": 6}, {"present": 0, "base": 0}],
+    "youth_union_refusals": [{"birth_date": D - relativedelta(years=22), "on_date": D,
+                              "grassroots_has_youth_union": True, "youth_union_joined_on": None,
+                              "has_youth_resolution": False}],
     "online_meeting_refusal": [{"online": True, "allowed": False, "decision": ""},
                                {"online": True, "allowed": True, "decision": " "}],
 }
