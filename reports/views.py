@@ -180,13 +180,20 @@ class QuotaEditView(StatsPage):
         self.quota = AdmissionQuota.objects.filter(organization=org, year=year).first()
         return org
 
+    def members_base(self) -> int:
+        """Members at the end of the previous year (from the rosters kept), or today's figures while
+        that year is not over."""
+        end = dt.date(self.year - 1, 12, 31)
+        if end < timezone.localdate():
+            return stats.members_at(self.organization, end)
+        return stats.members_of(self.organization)
+
     def initial(self) -> dict:
         q = self.quota
         if q is None:
-            return {"kind": QuotaKind.COUNT, "membership_base": stats.members_of(self.organization)}
+            return {"kind": QuotaKind.COUNT, "membership_base": self.members_base()}
         return {"kind": q.kind, "count": q.count, "percent": q.percent, "note": q.note,
-                "membership_base": q.membership_base if q.membership_base is not None
-                else stats.members_of(self.organization)}
+                "membership_base": q.membership_base if q.membership_base is not None else self.members_base()}
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=QuotaForm(initial=self.initial())))

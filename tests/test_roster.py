@@ -166,3 +166,20 @@ def test_the_ceremony_enters_the_new_member_and_the_recognition_makes_him_offici
     assert member.in_cell_since == d.ceremony_date and member.official_since == d.official_date
     assert member in roster.roster_on(cell_a, d.ceremony_date)
     assert member not in roster.roster_on(cell_a, d.ceremony_date - dt.timedelta(days=1))
+
+
+def test_the_quota_base_counts_the_kept_rosters_at_the_end_of_last_year_and_the_typed_figures_elsewhere(
+        tree, cell_a, cell_b, secretary_a):
+    from reports import stats  # noqa: PLC0415
+
+    end = dt.date(TODAY.year - 1, 12, 31)
+    kept_roster(cell_a, official=5)
+    PartyMemberFactory(cell=cell_a, joined_on=TODAY.replace(month=1, day=2), official_since=None,
+                       status="probationary")  # admitted this year: not on last year's roster
+    services.roster_declare_kept(cell=cell_a, actor=secretary_a)
+    Organization.objects.filter(pk=cell_b.pk).update(official_members=12, probationary_members=1)
+    others = Organization.objects.filter(path__startswith=tree["grassroots"].path).exclude(
+        pk__in=[cell_a.pk, cell_b.pk]).values_list("official_members", "probationary_members")
+    typed_elsewhere = sum(o + p for o, p in others)
+    assert stats.members_at(tree["grassroots"], end) == 5 + 13 + typed_elsewhere
+    assert stats.members_of(tree["grassroots"]) == 6 + 13 + typed_elsewhere

@@ -38,7 +38,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from dossiers.models import BEFORE_ADMISSION, Dossier, DossierHistory, Organization, State
+from dossiers.models import BEFORE_ADMISSION, Dossier, DossierHistory, Organization, OrgLevel, PartyMember, State
+from dossiers.roster import on_roster
 
 from ..models import AdmissionQuota
 from ..periods import Period
@@ -161,6 +162,18 @@ def members_of(organization: Organization) -> int:
     total = Organization.objects.filter(path__startswith=organization.path).aggregate(
         m=Coalesce(Sum(F("official_members") + F("probationary_members")), 0))["m"]
     return int(total)
+
+
+def members_at(organization: Organization, day: dt.date) -> int:
+    """Official + probationary members of the subtree on `day` (the quota's base, "members at the
+    end of the previous year"): counted from the roster of the cells that keep one, the typed
+    figures of the others; two queries."""
+    subtree = Organization.objects.filter(path__startswith=organization.path).order_by()
+    typed = subtree.exclude(level=OrgLevel.CELL, roster_kept=True).aggregate(
+        m=Coalesce(Sum(F("official_members") + F("probationary_members")), 0))["m"]
+    counted = PartyMember.objects.filter(on_roster(day), cell__path__startswith=organization.path,
+                                         cell__roster_kept=True).count()
+    return int(typed) + counted
 
 
 def quotas_of(organizations: list[Organization], year: int) -> dict[int, AdmissionQuota]:
