@@ -86,6 +86,8 @@ class DossierDocumentsView(PageMixin, TemplateView):
         ctx.update(
             dossier=dossier,
             rows=form_rows(user, dossier),
+            # The minutes of the cell meetings that voted on this dossier, beside their resolutions.
+            meetings=list(Meeting.objects.filter(votes__dossier=dossier).distinct().order_by("date", "pk")),
             scans=list(SignedScan.objects.filter(dossier=dossier).defer("content").select_related("uploaded_by")),
             scan_form=ScanForm(steps=choices) if choices else None,
             step_labels={name: str(step.label) for name, step in steps.STEPS.items()},

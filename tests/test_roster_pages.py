@@ -96,3 +96,37 @@ def test_a_meeting_is_recorded_from_the_page_and_its_minutes_print(client, secre
     text = pdf_text(client.get(reverse("documents:minutes", args=[meeting.pk])).content)
     assert "BIÊN BẢN" in text and "trực tiếp kết hợp trực tuyến" in text and "15-QĐ/ĐU" in text
     assert "Vắng có lý do: Vũ Văn Vắng" in text and "ngày ngày" not in text
+
+
+def test_the_grassroots_committee_keeps_its_members_and_the_district_only_reads_them(
+        client, tree, committee_member, approver):
+    grassroots = tree["grassroots"]
+    url = reverse("roster:committee", args=[grassroots.pk])
+    client.force_login(approver)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "add", "full_name": "Ủy viên A", "since": TODAY.isoformat()}).status_code == 403
+    client.force_login(committee_member)
+    response = client.post(url, {"action": "add", "full_name": "Đỗ Mạnh Cường", "position": "Bí thư Đảng ủy",
+                                 "since": "2025-07-01"}, follow=True)
+    assert response.status_code == 200 and "Đỗ Mạnh Cường" in response.content.decode()
+    grassroots.refresh_from_db()
+    assert grassroots.committee_roster_kept and grassroots.committee_members == 1
+
+
+def test_the_documents_page_links_the_minutes_of_the_meeting_that_voted(client, secretary_a, cell_a):
+    d = dossier_copy(State.BRANCH_VOTE, cell=cell_a, actor=secretary_a)
+    kept_roster(cell_a, official=5)
+    services.roster_declare_kept(cell=cell_a, actor=secretary_a)
+    members = roster.roster_on(cell_a, TODAY)
+    meeting = services.meeting_record(cell=cell_a, date=TODAY, format="in_person", chaired_by="Bí thư",
+                                      minutes_by="Phó bí thư", attendance={m.pk: Presence.IN_PERSON for m in members},
+                                      actor=secretary_a)
+    base = roster.vote_base_on(cell_a, TODAY)
+    services.dossier_record_branch_vote(dossier=d, actor=secretary_a, meeting_date=TODAY, eligible=base,
+                                        present=roster.meeting_present(meeting), votes_for=base, votes_against=0,
+                                        signer="Bí thư", number="1-NQ/CB", meeting=meeting)
+    client.force_login(secretary_a)
+    html = client.get(reverse("documents:dossier", args=[d.pk])).content.decode()
+    assert reverse("documents:minutes", args=[meeting.pk]) in html
+    text = pdf_text(client.get(reverse("documents:minutes", args=[meeting.pk])).content)
+    assert d.candidate.full_name in text and "đạt" in text

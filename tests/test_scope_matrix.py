@@ -74,6 +74,9 @@ RULES: dict[str, Rule] = {
     "roster:cell": Rule(lambda w: {"pk": w.cell.pk}, ALL - {"union", "mentor"}),
     "roster:act": Rule(lambda w: {"pk": w.cell.pk}, CELL, ALL - CELL - {"union", "mentor"}, method="post"),
     "roster:meeting_new": Rule(lambda w: {"pk": w.cell.pk}, CELL, ALL - CELL - {"union", "mentor"}),
+    # A grassroots committee's members: read by the roles over the grassroots organisation (not a
+    # cell's secretaries, whose scope is their cell), kept by the committee.
+    "roster:committee": Rule(lambda w: {"pk": w.grassroots.pk}, {"committee", "approver", "board", "auditor", "admin"}),
     "documents:minutes": Rule(lambda w: {"meeting_id": w.meeting.pk}, ALL - {"union", "mentor"}),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
@@ -119,6 +122,7 @@ def world(django_db_setup, django_db_blocker):
         w = World()
         t = org_tree(cells=2)
         w.cell = t["cells"][0]
+        w.grassroots = t["grassroots"]
         district2 = OrganizationFactory(name="Huyện ủy Ý Yên", level=OrgLevel.DISTRICT, parent=t["province"])
         grassroots2 = OrganizationFactory(name="Đảng bộ xã Yên Thọ", level=OrgLevel.GRASSROOTS, parent=district2)
         cell_c = OrganizationFactory(name="Chi bộ thôn Yên", level=OrgLevel.CELL, parent=grassroots2)

@@ -240,6 +240,64 @@ class RosterIndexView(PageMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         cells = list(roster_cells(request.user).select_related("parent").order_by("path")[:200])
-        if len(cells) == 1:
+        committees = list(organizations_with(request.user, roles.VIEW).filter(
+            level__in=[OrgLevel.GRASSROOTS, OrgLevel.SUB_COMMITTEE]).order_by("path")[:200])
+        if len(cells) == 1 and not committees:
             return HttpResponseRedirect(reverse("roster:cell", args=[cells[0].pk]))
-        return self.render_to_response(self.get_context_data(cells=cells))
+        return self.render_to_response(self.get_context_data(cells=cells, committees=committees))
+
+
+class SeatForm(WebForm):
+    full_name = text_field(gettext_lazy("Full name"), max_length=120)
+    position = text_field(gettext_lazy("Position"), required=False, max_length=120)
+    since = date_field(gettext_lazy("Member of the committee since"), today=True)
+
+
+class CommitteeView(PageMixin, TemplateView):
+    """Ủy viên cấp ủy: a grassroots committee's members on a date (the base of its votes), kept by
+    the committee itself."""
+
+    template_name = "web/committee.html"
+
+    def prepare(self, request, *args, pk, **kwargs):
+        qs = organizations_with(request.user, roles.VIEW).filter(
+            level__in=[OrgLevel.GRASSROOTS, OrgLevel.SUB_COMMITTEE])
+        try:
+            self.organization = qs.get(pk=pk)
+        except (Organization.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.may_edit = organizations_with(request.user, roles.ACT_COMMITTEE).filter(pk=pk).exists()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        day = _day(self.request.GET.get("on"))
+        ctx.update(organization=self.organization, day=day, may_edit=self.may_edit,
+                   seats=self.organization.committee_seats.order_by("until", "since", "full_name"),
+                   base=roster.committee_base_on(self.organization, day),
+                   form=kwargs.get("form") or SeatForm(), end_form=OnForm())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_edit:
+            raise PermissionDenied(_("Only the committee keeps the list of its members."))
+        try:
+            if request.POST.get("action") == "end":
+                seat = get_object_or_404(self.organization.committee_seats, pk=request.POST.get("seat") or 0)
+                form = OnForm(request.POST)
+                if form.is_valid():
+                    services.committee_seat_end(seat=seat, on=form.cleaned_data["on"], actor=request.user)
+                    messages.success(request, _("The committee's members were updated."))
+                else:
+                    for errors in form.errors.values():
+                        for error in errors:
+                            messages.error(request, error)
+            else:
+                form = SeatForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form))
+                services.committee_seat_add(organization=self.organization, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The committee's members were updated."))
+        except Refusal as exc:
+            for reason in exc.reasons:
+                messages.error(request, reason)
+        return HttpResponseRedirect(reverse("roster:committee", args=[self.organization.pk]))

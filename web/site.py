@@ -74,6 +74,7 @@ class RosterApplication(Application):
     cell_path = path("<int:pk>/", roster_views.RosterView.as_view(), name="cell")
     act_path = path("<int:pk>/change/", roster_views.RosterActView.as_view(), name="act")
     meeting_new_path = path("<int:pk>/meetings/new/", roster_views.MeetingCreateView.as_view(), name="meeting_new")
+    committee_path = path("committee/<int:pk>/", roster_views.CommitteeView.as_view(), name="committee")
 
 
 class PartySite(Site):
