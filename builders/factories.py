@@ -156,6 +156,17 @@ def dossier_in_state(state: str, *, cell: Organization, actor: User | None = Non
         for m in members[:2]:
             d = services.dossier_assign_introducer(dossier=d, actor=actor, member=m, worked_together_since=at(-800),
                                                    assigned_on=at(13))
+        grassroots = cell.grassroots()
+        if grassroots is not None and grassroots.has_youth_union and rules.youth_union_refusals(
+                birth_date=candidate.birth_date, on_date=at(25), grassroots_has_youth_union=True,
+                youth_union_joined_on=candidate.youth_union_joined_on, has_youth_resolution=False):
+            # [R] Charter Art. 4 §1: a candidate of youth age is a Youth Union member, introduced by it.
+            if candidate.youth_union_joined_on is None:
+                candidate.youth_union_joined_on = candidate.birth_date + relativedelta(years=16)
+                candidate.save(update_fields=["youth_union_joined_on"])
+            d = services.dossier_record_union_resolution(dossier=d, actor=actor, kind="4-KNĐ",
+                                                         issuer="Ban Chấp hành Đoàn cơ sở", number="1-NQ/ĐTN",
+                                                         date=at(13), signer="Bí thư Đoàn cơ sở")
     if reached(State.BRANCH_VOTE):
         d = services.dossier_record_application(dossier=d, actor=actor, on=at(14))
         d = services.dossier_record_personal_history(dossier=d, actor=actor, on=at(14))

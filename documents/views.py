@@ -22,7 +22,7 @@ from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, organizations_with, visible_dossiers
 from permissions.selectors import dossier_for_page
 from permissions.services import personal_data_read
-from ui.pages import PageMixin
+from ui.pages import PageMixin, errors_as_messages
 
 from . import services
 from .bundle import bundle_pdf
@@ -176,9 +176,7 @@ class ScanUploadView(PageMixin, View):
             raise PermissionDenied(_("You hold no role that uploads scans for this dossier."))
         form = ScanForm(request.POST, request.FILES, steps=choices)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            errors_as_messages(request, form)
             return _back(request, dossier)
         try:
             services.scan_upload(dossier=dossier, step=form.cleaned_data["step"], upload=form.cleaned_data["file"],

@@ -46,13 +46,23 @@ def committee_base_on(organization: Organization, day: dt.date) -> int:
         Q(until__isnull=True) | Q(until__gt=day), organization=organization, since__lte=day).count()
 
 
+def is_official(member: PartyMember, day: dt.date) -> bool:
+    """For a member on the roster on `day` (the Python side of `official_on`)."""
+    return member.official_since is not None and member.official_since <= day
+
+
+def is_exempt(member: PartyMember, day: dt.date) -> bool:
+    """The Python side of `exempt_on`."""
+    return bool(member.exempt_since and member.exempt_since <= day
+                and (member.exempt_until is None or member.exempt_until > day))
+
+
 def counts_on(cell: Organization, day: dt.date) -> dict[str, int]:
     """{official, probationary, exempt} on `day`: the roster page's figures; one query."""
-    members = list(roster_on(cell, day).values("official_since", "exempt_since", "exempt_until"))
-    official = [m for m in members if m["official_since"] and m["official_since"] <= day]
-    exempt = [m for m in members if m["exempt_since"] and m["exempt_since"] <= day
-              and (m["exempt_until"] is None or m["exempt_until"] > day)]
-    return {"official": len(official), "probationary": len(members) - len(official), "exempt": len(exempt)}
+    members = list(roster_on(cell, day).only("official_since", "exempt_since", "exempt_until"))
+    official = sum(1 for m in members if is_official(m, day))
+    exempt = sum(1 for m in members if is_exempt(m, day))
+    return {"official": official, "probationary": len(members) - official, "exempt": exempt}
 
 
 def meeting_present(meeting: Meeting) -> int:

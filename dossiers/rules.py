@@ -273,7 +273,7 @@ def of_youth_age(*, birth_date: dt.date, on_date: dt.date) -> bool:
     return age_in_months(birth_date, on_date) // 12 <= int(rule("YOUTH_AGE_MAX"))
 
 
-@cites("Điều lệ Đảng, Điều 4 khoản 1 [R]")
+@cites("Điều lệ Đảng, Điều 4 khoản 1")
 def youth_union_refusals(*, birth_date: dt.date | None, on_date: dt.date, grassroots_has_youth_union: bool,
                          youth_union_joined_on: dt.date | None, has_youth_resolution: bool) -> list[str]:
     """[R] Where the grassroots organisation has a Youth Union, a candidate of youth age on the
@@ -425,7 +425,7 @@ def quorum_met(*, present: int, base: int) -> bool:
     return base > 0 and present * 100 > base * int(rule("QUORUM_PERCENT"))
 
 
-@cites("Điều lệ Đảng, Điều 10 khoản 1 [R]")
+@cites("Điều lệ Đảng, Điều 10 khoản 1")
 def quorum_refusal(*, present: int, base: int) -> str | None:
     """A meeting takes valid decisions only when more than half of its official members attend."""
     if quorum_met(present=present, base=base):

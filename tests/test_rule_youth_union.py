@@ -69,3 +69,12 @@ def test_with_the_resolution_the_young_candidate_satisfies_the_rule(cell_a, secr
                                                  issuer="BCH Đoàn xã Thành Lợi", number="3-NQ/ĐTN",
                                                  date=TODAY - dt.timedelta(days=2), signer="Bí thư Đoàn")
     assert gates.youth_union_reasons(d, TODAY) == []
+
+
+def test_the_shared_builder_walks_a_young_candidate_through_a_youth_union_commune(cell_a, secretary_a):
+    from .factories import dossier_in_state  # noqa: PLC0415
+
+    Organization.objects.filter(pk=cell_a.parent_id).update(has_youth_union=True)
+    cell_a.parent.refresh_from_db()
+    d = dossier_in_state(State.HIGHER_APPROVAL, cell=cell_a, actor=secretary_a)
+    assert gates.has_union_resolution(d) and d.candidate.youth_union_joined_on

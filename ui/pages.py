@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 
 
@@ -27,3 +28,11 @@ class PageMixin(AccessMixin):
 
     def prepare(self, request, *args, **kwargs) -> None:
         pass
+
+
+def errors_as_messages(request, form) -> None:
+    """A small form posted from a page that shows no form of its own (a button with a date): its
+    errors become the page's messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -23,7 +23,7 @@ from dossiers.refusals import Refusal
 from permissions import roles
 from permissions.scoping import organizations_with
 from ui.forms import WebForm, date_field, long_text_field, text_field
-from ui.pages import PageMixin
+from ui.pages import PageMixin, errors_as_messages
 
 
 def roster_cells(user):
@@ -118,9 +118,7 @@ class RosterView(CellMixin, TemplateView):
         day = _day(self.request.GET.get("on"))
         members = list(roster.roster_on(self.cell, day))
         for m in members:
-            m.official_then = bool(m.official_since and m.official_since <= day)
-            m.exempt_then = bool(m.exempt_since and m.exempt_since <= day
-                                 and (m.exempt_until is None or m.exempt_until > day))
+            m.official_then, m.exempt_then = roster.is_official(m, day), roster.is_exempt(m, day)
         changes = (PartyMember.history.filter(cell_id=self.cell.pk).select_related("history_user")
                    .order_by("-history_date")[:30])
         ctx.update(
@@ -172,9 +170,7 @@ class RosterActView(CellMixin, TemplateView):
                 member = self.member()
                 form = {"leave": LeaveForm, "exempt": ExemptForm, "end_exemption": OnForm}[action](request.POST)
                 if not form.is_valid():
-                    for errors in form.errors.values():
-                        for error in errors:
-                            messages.error(request, error)
+                    errors_as_messages(request, form)
                     return self.get(request)
                 data = form.cleaned_data
                 if action == "leave":
@@ -288,9 +284,7 @@ class CommitteeView(PageMixin, TemplateView):
                     services.committee_seat_end(seat=seat, on=form.cleaned_data["on"], actor=request.user)
                     messages.success(request, _("The committee's members were updated."))
                 else:
-                    for errors in form.errors.values():
-                        for error in errors:
-                            messages.error(request, error)
+                    errors_as_messages(request, form)
             else:
                 form = SeatForm(request.POST)
                 if not form.is_valid():

@@ -193,9 +193,7 @@ def meeting_record(*, cell: Organization, date: dt.date, format: str, chaired_by
             reasons.append(app_reason(_("An in-person meeting has no one present online.")))
         if reasons:
             raise Refusal(reasons)
-        flags = {m.pk: (m.official_since is not None and m.official_since <= date,
-                        bool(m.exempt_since and m.exempt_since <= date
-                             and (m.exempt_until is None or m.exempt_until > date))) for m in members}
+        flags = {m.pk: (roster.is_official(m, date), roster.is_exempt(m, date)) for m in members}
         base = sum(1 for official, exempt in flags.values() if official and not exempt)
         present = sum(1 for pk, p in attendance.items() if p in PRESENT and flags[pk][0])
         if r := rules.quorum_refusal(present=present, base=base):
