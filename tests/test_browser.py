@@ -41,6 +41,9 @@ class Browser:
         self.context = chromium.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
+        # Whatever the Content-Security-Policy blocks, Chromium reports on the console (issue 18 §3).
+        self.violations: list[str] = []
+        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.violations.append(m.text))
         self.page.goto(f"{base}/accounts/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
@@ -226,12 +229,21 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
             shots.append(ARTIFACTS / "dossier-process.png")
             process_text = sec.page.locator("#process").inner_text()
             timeline_text = sec.page.locator("#timeline").inner_text()
+            # The policy is enforced: a script injected inline does not run, and the console says so.
+            ran = sec.page.evaluate("""() => { const s = document.createElement('script');
+                s.textContent = 'window.injected = 1'; document.head.appendChild(s); return window.injected; }""")
+            sec.page.wait_for_timeout(100)
+            probe = sec.violations[-1:] if ran is None else []
+            del sec.violations[-1:]
+            violations = [v for person in (sec, com, btv, men) for v in person.violations]
             for person in (sec, com, btv, men):
                 person.close()
         finally:
             chromium.close()
     elapsed = (timezone.now() - began).total_seconds()
 
+    assert violations == [], violations  # every page walked ran under the policy with nothing refused
+    assert probe and "inline script" in probe[0], probe
     d = Dossier.objects.get(pk=pk)
     assert d.state == State.PROBATION
     assert d.ceremony_date == start + dt.timedelta(days=50)
