@@ -296,3 +296,41 @@ if env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 else:
     CONTENT_SECURITY_POLICY = _CSP
+
+# --- Login protection and second factor (issue 18 §1, §2) ---
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one login name OR from one address, that
+# login (or address) is refused for LOGIN_COOLOFF_MINUTES after its last failure, correct password
+# or not; a success resets the count. An organisation board officer or an administrator unlocks it
+# sooner (Roles and access → Login security), audited (accounts.SecurityEvent).
+import datetime as _dt  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
+                   "accounts"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks (axes 8 syntax)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the login page, in Vietnamese, until when
+# The client's address: REMOTE_ADDR, or behind LOGIN_TRUSTED_PROXIES reverse proxies (nginx: 1) the
+# entry that many from the right of X-Forwarded-For. Set it to the number of proxies that really
+# append to the header: more lets a client choose his address, fewer locks the proxy's address.
+LOGIN_TRUSTED_PROXIES = env_int("LOGIN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+
+# django-otp: a TOTP app (QR code drawn by segno) and backup codes. Required for the roles that decide
+# or see a whole subtree (accounts.second_factor.REQUIRED_ROLES) and superusers; TWO_FACTOR_ENFORCED=0
+# turns the requirement off (the test settings do, except in the tests that check it).
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Phát triển đảng viên")
+# After n wrong codes the next is refused for factor × 2^(n-1) seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# The demo logins' second factor (make run): a reusable code, accepted only while DEBUG is on.
+DEMO_OTP_CODE = env_str("DEMO_OTP_CODE", "246810")
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+                  "accounts.middleware.SecondFactorMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks

@@ -7,3 +7,7 @@ the product's settings keep the strong hasher."""
 from .settings_bench import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Most tests log in with force_login and no second factor; tests/test_two_factor.py and the browser
+# test turn the requirement on (settings.TWO_FACTOR_ENFORCED = True).
+TWO_FACTOR_ENFORCED = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from web import account_views
 from web.notice_views import NoticeListView
 from web.site import site
 from web.views import DossierChartView
@@ -13,6 +14,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The admission flow's chart for one dossier (server-rendered SVG, scoped like the dossier page).
     path("dossiers/<int:pk>/process.svg", DossierChartView.as_view(), name="dossier_chart"),
+    # The second factor (issue 18 §2): the only pages a user who has not passed it yet may open.
+    path("account/two-factor/", include(([
+        path("", account_views.TwoFactorView.as_view(), name="two_factor"),
+        path("enrol/", account_views.EnrolView.as_view(), name="enrol"),
+        path("verify/", account_views.VerifyView.as_view(), name="verify"),
+        path("backup-codes/", account_views.BackupCodesView.as_view(), name="backup_codes"),
+    ], "account"))),
     path("notices/", include(([path("", NoticeListView.as_view(), name="list")], "notices"))),
     # viewflow's frontend: "/" and "/dossiers/…" (web.site).
     path("", site.urls),

@@ -251,6 +251,19 @@ IDX = {s: i for i, s in enumerate(STEPS)}
 # --------------------------------------------------------------------------------------------
 
 
+def ensure_demo_devices() -> int:
+    """The demo logins whose role requires a second factor get the demo's device (accounts.second_factor:
+    the code DEMO_OTP_CODE, reusable, refused when DEBUG is off). Safe to run again; the count."""
+    from accounts.second_factor import REQUIRED_ROLES  # noqa: PLC0415
+    from accounts.services import demo_device_ensure  # noqa: PLC0415
+
+    names = [spec.username for spec in DEMO_USERS if spec.role in REQUIRED_ROLES]
+    users = list(get_user_model().objects.filter(username__in=names))
+    for user in users:
+        demo_device_ensure(user=user)
+    return len(users)
+
+
 def demo_exists() -> bool:
     return Organization.objects.filter(
         name=DISTRICT_NAME, level=OrgLevel.DISTRICT, parent__name=PROVINCE_NAME, parent__level=OrgLevel.PROVINCE,
@@ -1166,7 +1179,9 @@ def build(today: dt.date | None = None) -> list[Dossier] | None:
     with mail_held_back(), transaction.atomic():
         if demo_exists():
             return None
-        return Builder(today).build()
+        dossiers = Builder(today).build()
+        ensure_demo_devices()
+        return dossiers
 
 
 

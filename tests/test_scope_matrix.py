@@ -56,6 +56,10 @@ RULES: dict[str, Rule] = {
     "tasks:reassign": Rule(lambda w: {"pk": w.task.pk}, ALL),
     # Roles are managed by the organisation board of the subtree; others do not see the assignment.
     "roles:revoke": Rule(lambda w: {"pk": w.assignment.pk}, {"board", "admin"}),
+    # Login security: the board of the subtree unlocks a login; only an administrator resets a second
+    # factor (the board finds the account, 403); nobody else sees the account (404).
+    "roles:unlock": Rule(lambda w: {"pk": w.users["in"]["secretary"].pk}, {"board", "admin"}),
+    "roles:otp_reset": Rule(lambda w: {"pk": w.users["in"]["secretary"].pk}, {"admin"}, {"board"}),
     "documents:dossier": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
     "documents:issue": Rule(lambda w: {"pk": w.dossier.pk, "slug": "5-knd"}, CELL, ALL - CELL, method="post"),
     "documents:draft": Rule(lambda w: {"pk": w.dossier.pk, "slug": "1-knd"}, CELL, ALL - CELL),

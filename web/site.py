@@ -7,7 +7,7 @@ from viewflow.urls import Application, Site
 from documents.site import DocumentApplication
 from reports.site import ReportApplication
 
-from . import role_views, roster_views, task_views, views
+from . import role_views, roster_views, security_views, task_views, views
 
 
 class DossierApplication(Application):
@@ -59,6 +59,14 @@ class RoleApplication(Application):
     revoke_path = path("<int:pk>/revoke/", role_views.RoleRevokeView.as_view(), name="revoke")
     changes_path = path("changes/", role_views.RoleChangeListView.as_view(), name="changes")
     reads_path = path("reads/", role_views.PersonalDataReadListView.as_view(), name="reads")
+    # Login security (issue 18): locked logins, unlock, second-factor reset, their log.
+    security_path = path("security/", security_views.LoginSecurityView.as_view(), name="security")
+    security_log_path = path("security/log/", security_views.SecurityLogView.as_view(), name="security_log")
+    unlock_path = path("security/<int:pk>/unlock/", security_views.UnlockView.as_view(), name="unlock")
+    unlock_address_path = path("security/unlock-address/", security_views.AddressUnlockView.as_view(),
+                               name="unlock_address")
+    otp_reset_path = path("security/<int:pk>/two-factor-reset/", security_views.SecondFactorResetView.as_view(),
+                          name="otp_reset")
 
 
 class RosterApplication(Application):

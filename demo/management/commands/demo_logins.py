@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.second_factor import REQUIRED_ROLES
 from demo.builder import DEMO_USERS
 from dossiers.formatting import vn_name
 from permissions.models import RoleAssignment
@@ -65,3 +66,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Open %(url)s and sign in with one of these accounts.")
                           % {"url": f"http://127.0.0.1:{port}/"})
+        if settings.DEBUG and settings.DEMO_OTP_CODE:
+            needing = ", ".join(spec.username for spec in DEMO_USERS if spec.role in REQUIRED_ROLES)
+            self.stdout.write(_("Two-step verification (%(users)s): enter the demo code %(code)s after the "
+                                "password. It works only while DEBUG is on.")
+                              % {"users": needing, "code": settings.DEMO_OTP_CODE})

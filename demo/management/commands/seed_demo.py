@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if demo.demo_exists():
+            demo.ensure_demo_devices()  # a demo seeded before issue 18 gets its second factor too
             self.stdout.write(_("The demo data is already there (%(district)s); nothing was changed.")
                               % {"district": demo.DISTRICT_NAME})
             return
