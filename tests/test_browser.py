@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dossiers.models import Dossier, State
 from permissions.models import Role
@@ -36,7 +39,7 @@ def iso(day: dt.date) -> str:
 class Browser:
     """One logged-in person: a browser context of their own, so nobody needs to log out."""
 
-    def __init__(self, chromium, base: str, username: str):
+    def __init__(self, chromium, base: str, username: str, code=None):
         self.base = base
         self.context = chromium.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(15_000)
@@ -49,6 +52,11 @@ class Browser:
         self.page.fill("#id_password", PASSWORD)
         self.page.get_by_role("button", name="Đăng nhập", exact=True).click()
         self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if code is not None:  # the second factor (issue 18): the code page comes after the password
+            assert "/account/two-factor/verify/" in self.page.url, self.page.url
+            self.page.fill("#id_token", code())
+            self.page.get_by_role("button", name="Xác nhận", exact=True).click()
+            self.page.wait_for_url(lambda url: "/account/two-factor/" not in url)
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -91,7 +99,7 @@ class Browser:
 
 
 def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
-        live_server, transactional_db, monkeypatch):
+        live_server, transactional_db, monkeypatch, settings):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls below are plain sync code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -104,6 +112,12 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
     grant(committee, Role.GRASSROOTS_COMMITTEE, tree["grassroots"])
     approver = UserFactory(username="btv", first_name="Đức Minh", last_name="Lê")
     grant(approver, Role.APPROVER, tree["district"])
+    # Both must pass the second factor: the committee member with an authenticator app, the approver
+    # with a backup code.
+    settings.TWO_FACTOR_ENFORCED = True
+    app = TOTPDevice.objects.create(user=committee, name="app", confirmed=True)
+    backup = StaticDevice.objects.create(user=approver, name="backup", confirmed=True)
+    backup.token_set.create(token="btvbackup1")
     mentor_login = UserFactory(username="giupdo", first_name="Văn Giúp", last_name="Phạm")
     mentor = PartyMemberFactory(cell=cell, full_name="Phạm Văn Giúp", user=mentor_login)
     introducers = [PartyMemberFactory(cell=cell, full_name="Đỗ Thị Giới"), PartyMemberFactory(cell=cell,
@@ -169,7 +183,7 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
             shots.append(sec.screenshot("inbox-secretary.png"))
 
             # --- The grassroots committee member verifies the personal history and certifies it.
-            com = Browser(chromium, base, "danguy")
+            com = Browser(chromium, base, "danguy", code=lambda: f"{totp(app.bin_key):06d}")
             for _ in range(3):  # the candidate, the father, the mother
                 com.act(pk, "start_verification", {"#id_subject": com_first_subject(com, pk),
                                                    "#id_method_0": "on", "#id_verifying_unit": "Đảng ủy xã Thành Lợi",
@@ -194,7 +208,7 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
                                                         "#id_signer": "Trần Văn Hùng"})
 
             # --- The approver decides (9-KNĐ).
-            btv = Browser(chromium, base, "btv")
+            btv = Browser(chromium, base, "btv", code=lambda: "btvbackup1")
             btv.act(pk, "decide_admission", {"#id_approved_0": "on", "#id_number": "95-QĐ/HU", "#id_date": day(40),
                                              "#id_signer": "Lê Đức Minh", "#id_issuer": "Ban Thường vụ Huyện ủy"})
 
