@@ -230,6 +230,30 @@ def test_demo_logins_without_demo_accounts_says_to_seed_first(seeded, db, monkey
     assert "seed_demo" in out.getvalue()
 
 
+def test_the_demo_logins_pass_the_second_factor_with_the_demo_code_while_debug_is_on(seeded, db):
+    """Issue 18 §2: `make run` stays usable; demo_logins prints the code, refused once DEBUG is off."""
+    from django.test import Client, override_settings  # noqa: PLC0415
+
+    from accounts.second_factor import REQUIRED_ROLES  # noqa: PLC0415
+
+    with override_settings(DEBUG=True, TWO_FACTOR_ENFORCED=True, DEMO_OTP_CODE="246810"):
+        out = StringIO()
+        call_command("demo_logins", stdout=out)
+        assert "246810" in out.getvalue()
+        for spec in demo.DEMO_USERS:
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=spec.username))
+            if spec.role in REQUIRED_ROLES:
+                assert client.get(reverse("dossiers:index"))["Location"].startswith(reverse("account:verify"))
+                assert client.post(reverse("account:verify"), {"token": "246810"}).status_code == 302, spec
+            assert client.get(reverse("dossiers:index")).status_code == 200, spec
+    with override_settings(DEBUG=False, TWO_FACTOR_ENFORCED=True, DEMO_OTP_CODE="246810"):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="btv"))
+        assert client.post(reverse("account:verify"), {"token": "246810"}).status_code == 200
+        assert client.get(reverse("dossiers:index")).status_code == 302
+
+
 # --- The demo logins' task pages (on the same seed) -------------------------------------------
 
 TASK_ROLES = ["bithu", "phobithu", "danguy", "btv", "giupdo"]
