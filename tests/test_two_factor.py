@@ -163,6 +163,15 @@ def test_an_app_already_set_up_is_not_replaced_without_its_code(approver):
     assert TOTPDevice.objects.filter(user=approver).count() == 1
 
 
+def test_backup_codes_alone_also_guard_the_set_up_page(approver):
+    backup = StaticDevice.objects.create(user=approver, name=second_factor.BACKUP_DEVICE_NAME, confirmed=True)
+    backup.token_set.create(token="abcd2345")
+    client = logged_in(approver)
+    assert client.get(reverse("account:enrol"))["Location"].startswith(reverse("account:verify"))
+    assert client.post(reverse("account:enrol"), {"token": "123456"})["Location"] == reverse("account:verify")
+    assert not TOTPDevice.objects.exists()
+
+
 def test_a_backup_code_works_once(approver):
     app_for(approver)
     backup = StaticDevice.objects.create(user=approver, name=second_factor.BACKUP_DEVICE_NAME, confirmed=True)

@@ -57,12 +57,14 @@ class TwoFactorView(PageMixin, TemplateView):
 
 class EnrolView(PageMixin, TemplateView):
     """Scan the QR code, enter the app's code: the app is saved and the backup codes shown once.
-    Replacing an app that is already set up needs this session to have passed it first."""
+    Replacing a device that is already set up needs this session to have passed it first."""
 
     template_name = "web/account/enrol.html"
 
     def prepare(self, request, *args, **kwargs):
-        self.blocked = second_factor.has_app(request.user) and not second_factor.is_verified(request.user)
+        # Whoever can already give a code (an app, backup codes) gives one before replacing it: a
+        # stolen password alone never sets up the thief's app.
+        self.blocked = not second_factor.is_verified(request.user) and second_factor.has_device(request.user)
 
     def get(self, request, *args, **kwargs):
         if self.blocked:
@@ -132,10 +134,15 @@ class VerifyView(PageMixin, TemplateView):
 
     template_name = "registration/verify.html"
 
+    def get(self, request, *args, **kwargs):
+        if not second_factor.has_device(request.user):  # nothing to enter a code from: set up an app first
+            return HttpResponseRedirect(f"{reverse('account:enrol')}?{request.GET.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("form", TokenForm())
-        ctx.update(next=_next(self.request, ""), has_device=second_factor.has_device(self.request.user))
+        ctx["next"] = _next(self.request, "")
         return ctx
 
     def post(self, request, *args, **kwargs):
