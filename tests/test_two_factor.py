@@ -241,3 +241,21 @@ def test_the_demo_code_is_refused_when_debug_is_off(settings, approver):
 def test_the_requirement_can_be_turned_off(settings, approver):
     settings.TWO_FACTOR_ENFORCED = False
     assert logged_in(approver).get(reverse("dossiers:index")).status_code == 200
+
+
+def test_the_requirement_costs_a_verified_page_no_query_and_an_optional_user_one(settings, approver, secretary_a):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    def cost(client: Client, enforced: bool) -> int:
+        settings.TWO_FACTOR_ENFORCED = enforced
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dossiers:index")).status_code == 200
+        return len(queries)
+
+    client = verified(approver)
+    cost(client, True)  # warm the caches (sessions, content types)
+    assert cost(client, True) == cost(client, False)
+    optional = logged_in(secretary_a)
+    cost(optional, True)
+    assert cost(optional, True) <= cost(optional, False) + 1
