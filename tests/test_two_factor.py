@@ -200,6 +200,10 @@ def test_an_administrator_resets_a_second_factor_audited(root, approver, board):
     officer = verified(board)
     assert officer.get(url).status_code == 403  # the board unlocks logins, it does not reset a second factor
     admin = verified(root)
+    found = admin.get(reverse("roles:security"), {"q": "btv_huyen"}).content.decode()
+    assert 'data-found="btv_huyen"' in found and url in found
+    assert url not in officer.get(reverse("roles:security"), {"q": "btv_huyen"}).content.decode()
+    assert admin.get(reverse("account:two_factor")).status_code == 200
     assert admin.get(url).status_code == 200
     assert admin.post(url, {"note": ""}).status_code == 200 and TOTPDevice.objects.filter(user=approver).exists()
     response = admin.post(url, {"note": "Mất điện thoại, đã xác minh trực tiếp"})
