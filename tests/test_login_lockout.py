@@ -190,3 +190,16 @@ def test_the_client_address_behind_a_reverse_proxy(settings):
     bad = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
     settings.LOGIN_TRUSTED_PROXIES = 1
     assert client_ip(bad) == "10.0.0.2"
+
+
+def test_the_limits_come_from_the_environment_and_axes_comes_first_and_last():
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    code = ("import config.settings as s; print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), "
+            "s.LOGIN_TRUSTED_PROXIES, s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1])")
+    env = {"LOGIN_FAILURE_LIMIT": "7", "LOGIN_COOLOFF_MINUTES": "30", "LOGIN_TRUSTED_PROXIES": "1", "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["7", "1800", "1", "axes.backends.AxesStandaloneBackend", "axes.middleware.AxesMiddleware"]
