@@ -19,10 +19,11 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from dossiers.formatting import vn_date
+from ui import spreadsheets
 
 from .stats import Report
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = spreadsheets.XLSX_TYPE
 PERCENT_FORMAT = "0.0%"
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -49,23 +50,23 @@ def report_xlsx(report: Report) -> bytes:
     ws = wb.active
     ws.title = _("Table")[:31]
     bold = Font(bold=True)
-    ws.append([report.organization.name.upper()])
-    ws.append([_("STATISTICS")])
-    ws.append([report_title(report)])
-    ws.append([_("Figures as of %(date)s") % {"date": vn_date(report.as_of)}])
-    ws.append([])
+    ws.append(spreadsheets.row(ws, [report.organization.name.upper()]))
+    ws.append(spreadsheets.row(ws, [_("STATISTICS")]))
+    ws.append(spreadsheets.row(ws, [report_title(report)]))
+    ws.append(spreadsheets.row(ws, [_("Figures as of %(date)s") % {"date": vn_date(report.as_of)}]))
+    ws.append(spreadsheets.row(ws, []))
     for cell in ws[2]:
         cell.font = Font(bold=True, size=13)
     header = [_("No."), _("PARTY ORGANISATION"), _("Admitted"), _("Notes")]
-    ws.append(header)
+    ws.append(spreadsheets.row(ws, header))
     header_row = ws.max_row
     for group in report.groups:
-        ws.append([group.numeral, group.label, group.total, None])
+        ws.append(spreadsheets.row(ws, [group.numeral, group.label, group.total, None]))
         for cell in ws[ws.max_row]:
             cell.font = bold
         for row in group.rows:
-            ws.append([row.number, row.organization.name, row.shown, row.note or None])
-    ws.append([_("Total"), None, report.total, None])
+            ws.append(spreadsheets.row(ws, [row.number, row.organization.name, row.shown, row.note or None]))
+    ws.append(spreadsheets.row(ws, [_("Total"), None, report.total, None]))
     for cell in ws[ws.max_row]:
         cell.font = bold
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=4):
@@ -80,10 +81,10 @@ def report_xlsx(report: Report) -> bytes:
         ws.column_dimensions[get_column_letter(column)].width = width
 
     st = wb.create_sheet(_("Structure")[:31])
-    st.append([report.organization.name.upper()])
-    st.append([report_title(report)])
-    st.append([])
-    st.append([_("Indicator"), _("Number"), _("Percentage")])
+    st.append(spreadsheets.row(st, [report.organization.name.upper()]))
+    st.append(spreadsheets.row(st, [report_title(report)]))
+    st.append(spreadsheets.row(st, []))
+    st.append(spreadsheets.row(st, [_("Indicator"), _("Number"), _("Percentage")]))
     for cell in st[st.max_row]:
         cell.font = bold
     summary = [
@@ -93,14 +94,14 @@ def report_xlsx(report: Report) -> bytes:
         (_("Party members"), report.members, fraction(report.admitted, report.members)),
     ]
     for label, number, share in summary:
-        st.append([label, number, share])
+        st.append(spreadsheets.row(st, [label, number, share]))
         st.cell(st.max_row, 3).number_format = PERCENT_FORMAT
-    st.append([])
-    st.append([_("Of those admitted"), _("Number"), _("Percentage")])
+    st.append(spreadsheets.row(st, []))
+    st.append(spreadsheets.row(st, [_("Of those admitted"), _("Number"), _("Percentage")]))
     for cell in st[st.max_row]:
         cell.font = bold
     for line in report.structure:
-        st.append([line.label, line.count, fraction(line.count, line.of)])
+        st.append(spreadsheets.row(st, [line.label, line.count, fraction(line.count, line.of)]))
         st.cell(st.max_row, 3).number_format = PERCENT_FORMAT
     st.column_dimensions["A"].width = 44
     st.column_dimensions["B"].width = 12
