@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "workflows",
     "documents",
     "reports",
+    "exports",
     "ui",
     "web",
 ]

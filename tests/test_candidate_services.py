@@ -108,6 +108,7 @@ def d_today():
 
 # Views, page forms and page helpers read through selectors and write through services only.
 PAGE_CODE = ["web", "ui", "documents/views.py", "documents/panels.py", "reports/views.py", "reports/forms.py",
+             "exports/views.py", "exports/forms.py",
              "workflows/views.py", "workflows/page.py"]
 WRITE = re.compile(r"\.(save|delete|bulk_create|bulk_update|get_or_create|update_or_create)\(|"
                    r"objects\b[^\n]*\.(create|update)\(")

@@ -15,6 +15,8 @@ from openpyxl import Workbook, load_workbook
 from dossiers.models import Organization
 from ui import spreadsheets
 
+from .factories import admitted_dossier
+
 INJECTIONS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
 VIETNAMESE = "Nguyễn Thị Ngọc Hoà, Đặng Quốc Việt — Ủy ban Kiểm tra Huyện ủy Ý Yên"
 
@@ -59,3 +61,25 @@ def test_the_statistics_report_writes_an_organisation_named_like_a_formula_as_te
     ws = load_workbook(io.BytesIO(response.content)).active
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_member_named_like_a_formula_is_exported_for_the_database_as_text(client, org_board, cell_a, fmt):
+    admitted_dossier(cell=cell_a, decision_date=dt.date(2025, 3, 1), full_name="=cmd|' /C calc'!A0",
+                     home_town="@SUM(1)", occupation="Kỹ sư điện tử viễn thông")
+    client.force_login(org_board)
+    response = client.post(reverse("exports:index"), {"kind": "admitted", "start": "2025-01-01",
+                                                      "end": "2025-12-31", "format": fmt})
+    content = b"".join(response.streaming_content)
+    if fmt == "xlsx":
+        ws = load_workbook(io.BytesIO(content)).active
+        header, row = list(ws.iter_rows(max_row=2))
+        cells = {h.value: c for h, c in zip(header, row, strict=True)}
+        assert cells["Họ và tên"].value == "=cmd|' /C calc'!A0" and cells["Họ và tên"].data_type == "s"
+        assert cells["Quê quán"].data_type == "s"
+        assert cells["Nghề nghiệp"].value == "Kỹ sư điện tử viễn thông"
+        assert not [c for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    else:
+        header, row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        values = dict(zip(header, row, strict=True))
+        assert values["Họ và tên"] == "'=cmd|' /C calc'!A0"
+        assert values["Quê quán"] == "'@SUM(1)"
+        assert values["Nghề nghiệp"] == "Kỹ sư điện tử viễn thông"

@@ -23,6 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from documents.models import BundleJob, IssuedDocument, JobStatus, SignedScan
 from dossiers.models import Meeting, Mentor, OrgLevel, State
+from exports.models import ExportRecord
 from permissions.models import Role, RoleAssignment
 from workflows.sync import process_of
 
@@ -82,6 +83,8 @@ RULES: dict[str, Rule] = {
     # cell's secretaries, whose scope is their cell), kept by the committee.
     "roster:committee": Rule(lambda w: {"pk": w.grassroots.pk}, {"committee", "approver", "board", "auditor", "admin"}),
     "documents:minutes": Rule(lambda w: {"meeting_id": w.meeting.pk}, ALL - {"union", "mentor"}),
+    # An export's record: read by the inspection committee and the organisation board of the subtree.
+    "exports:record": Rule(lambda w: {"pk": w.export.pk}, {"board", "auditor", "admin"}),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
 }
@@ -168,6 +171,9 @@ def world(django_db_setup, django_db_blocker):
                                            minutes_by="Phó bí thư", official_members=9)
         w.job = BundleJob.objects.create(created_by=w.users["in"]["secretary"], dossier_ids=[w.dossier.pk],
                                          status=JobStatus.DONE, total=1, done=1, result=b"PK\x05\x06" + b"\0" * 18)
+        w.export = ExportRecord.objects.create(
+            user=w.users["in"]["board"], organization=t["district"], kind="admitted", file_format="xlsx",
+            filename="admitted.xlsx", sha256="0" * 64, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
         yield w
         transaction.set_rollback(True)
 

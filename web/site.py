@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from documents.site import DocumentApplication
+from exports.site import ExportApplication
 from reports.site import ReportApplication
 
 from . import role_views, roster_views, security_views, task_views, views
@@ -96,5 +97,5 @@ class PartySite(Site):
 site = PartySite(
     title=_("Party member development"),
     viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication(),
-              RosterApplication(), RoleApplication()],
+              ExportApplication(), RosterApplication(), RoleApplication()],
 )
