@@ -21,6 +21,7 @@ class DossierApplication(Application):
 
     index_path = path("", views.DossierListView.as_view(), name="index")
     create_path = path("new/", views.CandidateCreateView.as_view(), name="create")
+    export_path = path("export.xlsx", views.DossierExportView.as_view(), name="export")
     detail_path = path("<int:pk>/", views.DossierDetailView.as_view(), name="detail")
     edit_path = path("<int:pk>/edit/", views.DossierUpdateView.as_view(), name="edit")
     candidate_path = path("<int:pk>/candidate/", views.CandidateUpdateView.as_view(), name="candidate")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -30,12 +30,17 @@ from dossiers.models import (
 from dossiers.refusals import Refusal
 from dossiers.selectors import dossier_years, grassroots_of
 from dossiers.services import candidate_create, candidate_update, dossier_update_details
+from exports import files as export_files
+from exports import selectors as export_selectors
+from exports.models import ExportFormat, ExportKind
+from exports.services import export_record
 from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, visible_organizations
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
 from ui.links import url_maker
 from ui.pages import PageMixin
+from ui.spreadsheets import XLSX_TYPE
 from workflows.page import chart_svg, process_tasks, process_view, remember_inbox_count
 
 from . import access
@@ -223,6 +228,33 @@ class DossierListView(PageMixin, FilterView):
         if ctx.get("page_obj") is not None:
             ctx["page_obj"].object_list = rows
         return ctx
+
+
+class DossierExportView(DossierListView):
+    """`/export.xlsx`: exactly the rows of the list with its filters (same filterset, same scope,
+    same order), every page, as XLSX; recorded in the export log (one row per export)."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            rows = filterset.qs
+        else:
+            rows = filterset.queryset.none()
+        today = timezone.localdate()
+        written = export_files.write_xlsx(
+            export_files.case_columns(today=today),
+            export_selectors.case_list(rows).iterator(chunk_size=2000),
+            sheet_title=_("Admission dossiers"), number_rows=True,
+        )
+        chosen = filterset.form.cleaned_data.get("organization") if filterset.is_bound and filterset.is_valid() \
+            else None
+        organization = chosen or visible_organizations(request.user).order_by("path").first()
+        filename = f"ho-so-ket-nap-{today:%Y%m%d}.xlsx"
+        export_record(user=request.user, kind=ExportKind.CASE_LIST, file_format=ExportFormat.XLSX,
+                      organization=organization, filename=filename, sha256=written.sha256, size=written.size,
+                      rows=written.rows, filters=request.GET.urlencode())
+        written.file.seek(0)
+        return FileResponse(written.file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
 # --- The dossier page -------------------------------------------------------------------------
