@@ -251,3 +251,15 @@ def test_the_export_runs_a_fixed_number_of_queries_whatever_the_number_of_member
     admit(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         export(client, kind="recognized", include=True)
+
+
+def test_dates_are_date_cells_shown_dd_mm_yyyy_and_a_reversed_period_is_refused_in_vietnamese(
+        client, org_board, members):
+    client.force_login(org_board)
+    response = export(client)
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in ws[1]]
+    joined = ws.cell(2, header.index("Ngày vào Đảng") + 1)
+    assert joined.is_date and joined.number_format == "dd/mm/yyyy"
+    page = client.get(reverse("exports:index"), {"kind": "admitted", "start": "2025-12-31", "end": "2025-01-01"})
+    assert "Ngày đầu của kỳ báo cáo không được sau ngày cuối." in page.content.decode()
