@@ -276,7 +276,7 @@ def time_raw(sql: str, params: dict, n: int) -> tuple[float, list]:
 def page_ids(user, page: str, state: str | None) -> list[int]:
     """The ids the page's own queryset puts on its first page (tasks, or dossiers)."""
     from permissions.selectors import dossier_list  # noqa: PLC0415
-    from web.presenters import SORTS  # noqa: PLC0415
+    from ui.filters import SORTS  # noqa: PLC0415
     from workflows.selectors import tasks_inbox, tasks_queue  # noqa: PLC0415
 
     if page == "inbox":
@@ -465,7 +465,7 @@ def main_queries(s: Subjects) -> list[tuple[str, str, object]]:
     """(page, user, queryset) of the query each page is about (its first page of rows)."""
     from permissions.scoping import visible_dossiers  # noqa: PLC0415
     from permissions.selectors import dossier_list  # noqa: PLC0415
-    from web.presenters import SORTS  # noqa: PLC0415
+    from ui.filters import SORTS  # noqa: PLC0415
     from workflows.selectors import tasks_inbox, tasks_overdue_in_scope, tasks_queue  # noqa: PLC0415
 
     out = []

@@ -41,12 +41,7 @@ def action_label(action: str) -> str:
 
 # --- The list ---------------------------------------------------------------------------------
 
-SORTS = {
-    "": ("-spotted_on", "-id"),
-    "name": ("candidate__search_name", "id"),
-    "-changed": ("-last_change", "-id"),
-    "spotted": ("spotted_on", "id"),
-}
+# The list's orders live with its filters (ui.filters), shared with the API.
 
 
 # The organisation chooser lists the top of the user's scope and one level below it, then the

@@ -3,7 +3,6 @@ change from `dossiers.services`; a view only loads, shows, and hands a valid for
 
 from __future__ import annotations
 
-import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,19 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from dossiers import gates, steps
-from dossiers.formatting import fold
 from dossiers.models import (
     UNION_RESOLUTION_KINDS,
     CertificateKind,
     Dossier,
-    Organization,
-    State,
 )
 from dossiers.refusals import Refusal
 from dossiers.selectors import dossier_years, grassroots_of
@@ -35,9 +30,10 @@ from exports import selectors as export_selectors
 from exports.models import ExportFormat, ExportKind
 from exports.services import export_record
 from permissions.models import PersonalDataRead
-from permissions.scoping import access_dossier, visible_organizations
+from permissions.scoping import access_dossier
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
+from ui.filters import SORTS, DossierFilterSet
 from ui.links import url_maker
 from ui.pages import PageMixin
 from ui.spreadsheets import XLSX_TYPE
@@ -53,7 +49,6 @@ from .forms import (
     relative_formset,
 )
 from .presenters import (
-    SORTS,
     field_rows,
     next_step_panel,
     organization_choices,
@@ -66,59 +61,16 @@ from .presenters import (
 # --- The list ---------------------------------------------------------------------------------
 
 
-def _scoped_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return visible_organizations(request.user).order_by("path")
+class DossierFilter(DossierFilterSet):
+    """The list's filters (`ui.filters`, shared with the API), with the organisation chooser's choices."""
 
-
-class DossierFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("Candidate name"), method="filter_name")
-    organization = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Party organisation"), queryset=_scoped_organizations, method="filter_organization",
-        empty_label=gettext_lazy("All"),
-    )
-    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=State.choices,
-                                        empty_label=gettext_lazy("All"))
-    year = django_filters.ChoiceFilter(label=gettext_lazy("Year"), empty_label=gettext_lazy("All"))
-    sort = django_filters.ChoiceFilter(
-        label=gettext_lazy("Sort by"), method="filter_sort", empty_label=gettext_lazy("Newest on the list"),
-        choices=[
-            ("-changed", gettext_lazy("Last change")),
-            ("name", gettext_lazy("Name (A–Z)")),
-            ("spotted", gettext_lazy("Oldest on the list")),
-        ],
-    )
-
-    class Meta:
-        model = Dossier
-        fields = []
-
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
-        self.form.label_suffix = ""
         if self.request is not None:
             field = self.form.fields["organization"]
             # Only what is shown changes: validation still accepts any organisation of the queryset.
             field.widget.choices = [("", field.empty_label),
                                     *organization_choices(self.request.user, self.data.get("organization"))]
-
-    def filter_name(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(candidate__search_name__contains=word)
-        return queryset
-
-    def filter_organization(self, queryset, name, org):
-        return queryset.filter(cell__path__startswith=org.path)
-
-    def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value, SORTS[""]))
-
-    @property
-    def is_filtered(self) -> bool:
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return any(data.get(k) not in (None, "") for k in ("q", "organization", "state", "year"))
 
 
 # The list counts at most this many dossiers past the start of the page's window: "1–25 of more
