@@ -99,6 +99,10 @@ INSTALLED_APPS = [
     "reports",
     "exports",
     "ui",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "web",
 ]
 
@@ -335,3 +339,48 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
                   "accounts.middleware.SecondFactorMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+
+# --- REST API (issue 20) ---------------------------------------------------------------------------
+# Django REST Framework under /api/v1/, its OpenAPI 3 schema at /api/schema/ (drf-spectacular) and
+# Swagger UI at /api/docs/ with the assets shipped by drf-spectacular-sidecar (no CDN). Callers
+# authenticate with a personal API key (Authorization: Bearer …), made on the page "Khóa API" from
+# a logged-in session, or with the browser's session (CSRF enforced).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)  # the longest a key may live
+# Requests per key (or per user on a session): reads, and the acting endpoints (steps, tasks, candidates).
+API_THROTTLE_RATES = {
+    "api_read": env_str("API_RATE_READ", "300/min"),
+    "api_act": env_str("API_RATE_ACT", "60/min"),
+}
+# A request body larger than this is refused with 413 (the API takes no files). Django's global
+# DATA_UPLOAD_MAX_MEMORY_SIZE still applies to every request.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+# How long the answer to an Idempotency-Key is kept: a retry within this time gets it again.
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Phát triển đảng viên — API",
+    "DESCRIPTION": "The same rules and the same scope as the pages. The reference for every endpoint.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["api.authentication.ApiTokenAuthentication",
+                             "rest_framework.authentication.SessionAuthentication"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StateEnum": "dossiers.models.State"},
+}

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from web import account_views
 from web.notice_views import NoticeListView
@@ -21,6 +22,11 @@ urlpatterns = [
         path("verify/", account_views.VerifyView.as_view(), name="verify"),
         path("backup-codes/", account_views.BackupCodesView.as_view(), name="backup_codes"),
     ], "account"))),
+
+    # The REST API (issue 20): its schema is the reference, its docs load their scripts from this site.
+    path("api/v1/", include("api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("notices/", include(([path("", NoticeListView.as_view(), name="list")], "notices"))),
     # viewflow's frontend: "/" and "/dossiers/…" (web.site).
     path("", site.urls),

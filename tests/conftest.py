@@ -91,3 +91,20 @@ def board(tree):
     user = UserFactory(username="bantochuc")
     grant(user, Role.ORG_BOARD, tree["district"])
     return user
+
+
+@pytest.fixture
+def api():
+    """`api(user)`: a test client that calls the REST API with a fresh personal API key of `user`."""
+    import datetime as dt  # noqa: PLC0415
+
+    from django.test import Client  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from api.services import token_create  # noqa: PLC0415
+
+    def client_for(user):
+        _token, raw = token_create(user=user, name="test", expires_on=timezone.localdate() + dt.timedelta(days=30))
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return client_for

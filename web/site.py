@@ -8,7 +8,7 @@ from documents.site import DocumentApplication
 from exports.site import ExportApplication
 from reports.site import ReportApplication
 
-from . import role_views, roster_views, security_views, task_views, views
+from . import role_views, roster_views, security_views, task_views, token_views, views
 
 
 class DossierApplication(Application):
@@ -87,6 +87,19 @@ class RosterApplication(Application):
     committee_path = path("committee/<int:pk>/", roster_views.CommitteeView.as_view(), name="committee")
 
 
+class TokenApplication(Application):
+    """Khóa API: the user's own personal API keys (made and revoked from a logged-in session)."""
+
+    app_name = "tokens"
+    title = _("API keys")
+    icon = "key"
+    url_prefix = "api-keys"
+    menu_template_name = None  # the site draws the one menu (PartySite)
+
+    index_path = path("", token_views.TokenListView.as_view(), name="index")
+    revoke_path = path("<int:pk>/revoke/", token_views.TokenRevokeView.as_view(), name="revoke")
+
+
 class PartySite(Site):
     # One menu on every page, drawn by the site: viewflow's shell includes the application's menu
     # (none on "/", which belongs to no application) and then the site's, so the applications draw
@@ -98,5 +111,5 @@ class PartySite(Site):
 site = PartySite(
     title=_("Party member development"),
     viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication(),
-              ExportApplication(), RosterApplication(), RoleApplication()],
+              ExportApplication(), RosterApplication(), RoleApplication(), TokenApplication()],
 )
