@@ -21,6 +21,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from api.services import token_create
 from documents.models import BundleJob, IssuedDocument, JobStatus, SignedScan
 from dossiers.models import Meeting, Mentor, OrgLevel, State
 from exports.models import ExportRecord
@@ -85,6 +86,9 @@ RULES: dict[str, Rule] = {
     "documents:minutes": Rule(lambda w: {"meeting_id": w.meeting.pk}, ALL - {"union", "mentor"}),
     # An export's record: read by the inspection committee and the organisation board of the subtree.
     "exports:record": Rule(lambda w: {"pk": w.export.pk}, {"board", "auditor", "admin"}),
+
+    # Personal API keys: each user revokes his own; another user's key does not exist for him.
+    "tokens:revoke": Rule(lambda w: {"pk": w.page_token.pk}, OWNER_ONLY, method="post"),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
 }
@@ -99,6 +103,8 @@ def id_urls() -> set[str]:
             if isinstance(p, URLResolver):
                 if p.namespace == "admin":
                     continue  # staff only, Django's own permissions; not scoped by organisation
+                if p.namespace == "api":
+                    continue  # every API endpoint has its rule in API_RULES (tests/test_scope_matrix.py)
                 ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
                 walk(p.url_patterns, ns)
             elif isinstance(p, URLPattern) and p.name and getattr(p.pattern, "converters", None):
@@ -161,6 +167,7 @@ def world(django_db_setup, django_db_blocker):
                                      status=STATUS.NEW).order_by("pk").first()
         w.assignment = RoleAssignment.objects.get(user=w.users["in"]["secretary"])
         pdf = blank_pdf()
+        soon = timezone.localdate() + dt.timedelta(days=7)
         w.document = IssuedDocument.objects.create(
             dossier=w.dossier, form_code="5-KNĐ", version=1, document_date=dt.date(2026, 1, 5), title="Tổng hợp",
             data={}, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), issued_at=timezone.now())
@@ -169,6 +176,9 @@ def world(django_db_setup, django_db_blocker):
             content_type="application/pdf", content=pdf, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest())
         w.meeting = Meeting.objects.create(cell=w.cell, date=timezone.localdate(), chaired_by="Bí thư",
                                            minutes_by="Phó bí thư", official_members=9)
+        w.page_token, _raw = token_create(user=w.users["in"]["secretary"], name="page", expires_on=soon)
+        w.keys = {side: {name: token_create(user=user, name="matrix", expires_on=soon)[1]
+                         for name, user in users.items()} for side, users in w.users.items()}
         w.job = BundleJob.objects.create(created_by=w.users["in"]["secretary"], dossier_ids=[w.dossier.pk],
                                          status=JobStatus.DONE, total=1, done=1, result=b"PK\x05\x06" + b"\0" * 18)
         w.export = ExportRecord.objects.create(
@@ -202,3 +212,91 @@ def test_each_role_in_and_out_of_scope(world, db, name, persona, side):
     else:
         expected = {404}
     assert response.status_code in expected, (name, persona, side, response.status_code)
+
+
+# --- The REST API (issue 20): every endpoint, with the pages' scope -------------------------------
+
+STATS = ALL - {"union", "mentor"}
+CREATE = {"secretary", "deputy", "union", "admin"}
+
+
+@dataclass
+class ApiRule:
+    kwargs: callable = lambda w: {}  # world → URL kwargs
+    ok: set[str] = field(default_factory=lambda: set(ALL))  # in scope: one of `ok_status`
+    forbidden: set[str] = field(default_factory=set)  # in scope: 403; any other persona in scope: 404
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    query: callable = lambda w: {}
+    ok_status: frozenset = frozenset({200})
+    # Out of scope: 404 (the default), or the status a list answers, whose rows must not hold the world's object.
+    out_status: frozenset = frozenset({404})
+    # A list: the id that in-scope `ok` personas find in its rows and out-of-scope personas do not.
+    listed: callable = None
+    listed_for: set[str] | None = None  # who finds it in scope (default: `ok`; None with `check_in` off: not checked)
+    listed_out: set[str] = field(default_factory=set)  # who finds it out of scope too (not a dossier's scope)
+    check_in: bool = True
+
+
+ACTED = frozenset({200, 400, 409})  # reached the service or the form: allowed to try
+API_RULES: dict[str, ApiRule] = {
+    "api:me": ApiRule(out_status=frozenset({200})),
+    # The union officer "out of scope" works in the same commune: he sees its organisations, not this case.
+    "api:organization-list": ApiRule(out_status=frozenset({200}), listed=lambda w: w.cell.pk,
+                                     listed_for=ALL - {"mentor"}, listed_out={"union"}),
+    "api:dossier-list": ApiRule(out_status=frozenset({200}), listed=lambda w: w.dossier.pk),
+    "api:dossier-detail": ApiRule(lambda w: {"pk": w.dossier.pk}),
+    "api:dossier-documents": ApiRule(lambda w: {"pk": w.dossier.pk}),
+    "api:document-pdf": ApiRule(lambda w: {"pk": w.document.pk}),
+    "api:dossier-step": ApiRule(lambda w: {"pk": w.dossier.pk, "step": "enroll_training"}, CELL, ALL - CELL,
+                                method="post", ok_status=ACTED),
+    # Anyone may ask to add a candidate; only the creating roles reach the form, in their own cells.
+    "api:candidate-create": ApiRule(ok=CREATE, forbidden=ALL - CREATE, method="post", ok_status=ACTED,
+                                    out_status=None),
+    # Whose queue holds the task is tests/test_task_pages.py's; here: nobody out of scope sees it.
+    "api:task-inbox": ApiRule(out_status=frozenset({200}), listed=lambda w: w.task.pk, check_in=False),
+    "api:task-queue": ApiRule(out_status=frozenset({200}), listed=lambda w: w.task.pk, check_in=False),
+    "api:task-claim": ApiRule(lambda w: {"pk": w.task.pk}, method="post", ok_status=ACTED),
+    "api:task-unassign": ApiRule(lambda w: {"pk": w.task.pk}, method="post", ok_status=ACTED),
+    "api:task-reassign": ApiRule(lambda w: {"pk": w.task.pk}, method="post", ok_status=ACTED),
+    "api:quotas": ApiRule(ok=STATS, query=lambda w: {"org": w.cell.pk}),
+    "api:statistics": ApiRule(ok=STATS, query=lambda w: {"org": w.cell.pk}),
+}
+
+
+def api_urls() -> set[str]:
+    """Every named URL of the API, with or without a parameter."""
+    [resolver] = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api"]
+    return {f"api:{p.name}" for p in resolver.url_patterns}
+
+
+def test_every_api_endpoint_has_a_rule():
+    assert api_urls() == set(API_RULES), "add the new API endpoint to API_RULES with who may use it"
+
+
+API_CASES = [(name, persona, "in") for name in API_RULES for persona in PERSONAS] + [
+    (name, persona, "out") for name in API_RULES for persona in PERSONAS if persona != "admin"]
+
+
+@pytest.mark.parametrize(("name", "persona", "side"), API_CASES, ids=[f"{n}-{p}-{s}" for n, p, s in API_CASES])
+def test_each_role_in_and_out_of_scope_through_the_api(world, db, name, persona, side):
+    rule = API_RULES[name]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.keys[side][persona]}")
+    url = reverse(name, kwargs=rule.kwargs(world))
+    if rule.method == "get":
+        response = client.get(url, rule.query(world))
+    else:
+        response = client.post(url, rule.data, content_type="application/json")
+    in_scope_status = (rule.ok_status if persona in rule.ok else {403} if persona in rule.forbidden else {404})
+    if side == "out":
+        expected = rule.out_status if rule.out_status is not None else in_scope_status
+    else:
+        expected = in_scope_status
+    assert response.status_code in expected, (name, persona, side, response.status_code)
+    if rule.listed is not None and response.status_code == 200:
+        ids = {row["id"] for row in response.json()["results"]}
+        if side == "in" and not rule.check_in:
+            return
+        finds = persona in rule.listed_out if side == "out" else persona in (
+            rule.ok if rule.listed_for is None else rule.listed_for)
+        assert (rule.listed(world) in ids) == finds, (name, persona, side)
