@@ -2,6 +2,8 @@
 409 with the reasons for a rule refusal, 400 for bad input, 403 for a role that may not take the
 step, 404 outside the scope; an Idempotency-Key makes a retry harmless."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -122,3 +124,73 @@ def test_the_session_needs_its_csrf_token(secretary_a, cell_a):
     assert post(client, d, enrol()).status_code == 403
     d.refresh_from_db()
     assert d.state == State.SPOTTED
+
+
+# --- A candidate, and who holds a task ---------------------------------------------------------------
+
+
+def candidate_body(cell, **changes):
+    body = {
+        "candidate": {"full_name": "Nguyễn Thị Hoa", "sex": "female", "birth_date": "1998-03-08",
+                      "place_of_birth": "Xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định",
+                      "home_town": "Xã Thành Lợi, huyện Vụ Bản, tỉnh Nam Định",
+                      "permanent_residence": "Thôn Đồng Đội, xã Thành Lợi", "ethnicity": "Kinh", "religion": "Không",
+                      "occupation": "Giáo viên", "general_education": "upper_secondary",
+                      "professional_education": "university"},
+        "relatives": [{"kind": "father", "full_name": "Nguyễn Văn Cha", "birth_year": 1968,
+                       "full_civil_capacity": True}],
+        "cell": cell.pk, "source": "youth_union", "spotted_on": timezone.localdate().isoformat(),
+    }
+    body.update(changes)
+    return body
+
+
+def test_a_candidate_added_through_the_api_opens_a_dossier_with_the_pages_create_event(api, secretary_a, cell_a):
+    from dossiers.models import Dossier  # noqa: PLC0415
+
+    response = api(secretary_a).post(reverse("api:candidate-create"), candidate_body(cell_a),
+                                     content_type="application/json")
+    assert response.status_code == 201, response.content
+    d = Dossier.objects.get(pk=response.json()["id"])
+    assert d.state == State.SPOTTED and d.cell == cell_a and d.created_by == secretary_a
+    assert list(d.candidate.relatives.values_list("full_name", flat=True)) == ["Nguyễn Văn Cha"]
+    event = DossierHistory.objects.get(dossier=d)
+    assert (event.action, event.actor, event.to_state) == ("create", secretary_a, State.SPOTTED)
+
+
+def test_a_candidate_in_another_cell_or_with_a_missing_field_is_400_and_writes_nothing(
+        api, secretary_a, cell_a, cell_b):
+    from dossiers.models import Candidate  # noqa: PLC0415
+
+    client = api(secretary_a)
+    body = candidate_body(cell_a)
+    del body["candidate"]["birth_date"]
+    response = client.post(reverse("api:candidate-create"), body, content_type="application/json")
+    assert response.status_code == 400 and "birth_date" in response.json()["candidate"]
+    response = client.post(reverse("api:candidate-create"), candidate_body(cell_b), content_type="application/json")
+    assert response.status_code == 400 and "cell" in response.json()
+    assert not Candidate.objects.exists()
+
+
+def test_a_refused_candidate_answers_409(api, secretary_a, cell_a):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = api(secretary_a).post(reverse("api:candidate-create"), candidate_body(cell_a, spotted_on=tomorrow),
+                                     content_type="application/json")
+    assert response.status_code == 409 and response.json()["reasons"]
+
+
+def test_the_secretary_gives_a_task_to_her_deputy(api, secretary_a, cell_a):
+    from permissions.models import Role  # noqa: PLC0415
+
+    from .factories import UserFactory, grant  # noqa: PLC0415
+
+    deputy = UserFactory(username="phobithu_a")
+    grant(deputy, Role.CELL_DEPUTY, cell_a)
+    dossier_in_state(State.SPOTTED, cell=cell_a, actor=secretary_a)
+    client = api(secretary_a)
+    task = client.get(reverse("api:task-queue")).json()["results"][0]
+    url = reverse("api:task-reassign", args=[task["id"]])
+    assert client.post(url, {}, content_type="application/json").status_code == 400
+    response = client.post(url, {"to": deputy.pk}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["owner"] == "phobithu_a"
+    assert client.post(url, {"to": deputy.pk}, content_type="application/json").status_code == 409
