@@ -83,14 +83,16 @@ class ApiView(APIView):
 
 
 def form_data(payload) -> dict:
-    """A JSON object as a form's data: scalars as the strings a form posts (true/false kept for
-    check boxes), lists for multiple choices; anything nested is bad input."""
+    """A JSON object as a form's data: scalars as the strings a form posts (true/false as check
+    boxes read them), lists for multiple choices; anything nested is bad input."""
     if not isinstance(payload, dict):
         raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
     data = {}
     for name, value in payload.items():
-        if isinstance(value, bool) or value is None:
-            data[name] = value if value is not None else ""
+        if isinstance(value, bool):
+            data[name] = "true" if value else "false"  # what a check box reads; any other field refuses it
+        elif value is None:
+            data[name] = ""
         elif isinstance(value, (str, int, float)):
             data[name] = str(value)
         elif isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
