@@ -86,7 +86,6 @@ RULES: dict[str, Rule] = {
     "documents:minutes": Rule(lambda w: {"meeting_id": w.meeting.pk}, ALL - {"union", "mentor"}),
     # An export's record: read by the inspection committee and the organisation board of the subtree.
     "exports:record": Rule(lambda w: {"pk": w.export.pk}, {"board", "auditor", "admin"}),
-
     # Personal API keys: each user revokes his own; another user's key does not exist for him.
     "tokens:revoke": Rule(lambda w: {"pk": w.page_token.pk}, OWNER_ONLY, method="post"),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
