@@ -10,6 +10,8 @@ import re
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +31,18 @@ EXAMPLES = 8
 
 
 @pytest.fixture
-def api_key(db, settings):
+def keep_connection():
+    """Django's test client does this for its requests: the end of a request must not close the
+    test's connection (PostgreSQL closes a connection left in a transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_key(db, settings, keep_connection):
     """An administrator's key (every operation reachable) over a small district with dossiers."""
     settings.API_THROTTLE_RATES = {"api_read": "100000/min", "api_act": "100000/min"}
     tree = org_tree(cells=2)
