@@ -158,15 +158,14 @@ class MeView(ApiView):
 
 
 class OrganizationList(ApiView):
+    pagination_class = OrganizationCursor  # what drf-spectacular reads to document the cursor
+
     @extend_schema(summary="The organisations of the caller's subtree, in tree order",
                    responses={200: s.OrganizationSerializer(many=True), **ERRORS})
     def get(self, request):
         paginator = OrganizationCursor()
         rows = paginator.paginate_queryset(visible_organizations(request.user), request, view=self)
         return paginator.get_paginated_response(s.OrganizationSerializer(rows, many=True).data)
-
-    # for drf-spectacular: the list is paginated by a cursor
-    pagination_class = OrganizationCursor
 
 
 # --- Dossiers ----------------------------------------------------------------------------------
@@ -198,7 +197,8 @@ class DossierList(ApiView):
         return paginator.get_paginated_response(s.DossierRowSerializer(rows, many=True).data)
 
 
-def open_tasks(dossier: Dossier, viewer) -> list:
+def open_tasks(dossier: Dossier) -> list:
+    """The dossier's open human tasks (one query), as the task rows show them."""
     tasks = [t for t in process_tasks(dossier) if t.status in OPEN_STATUSES and t.flow_task_type == "HUMAN"]
     for task in tasks:
         task.dossier, task.step = dossier, step_of(task)
@@ -213,7 +213,7 @@ class DossierDetail(ApiView):
     def get(self, request, pk):
         d = dossier_for_page(user=request.user, pk=pk)
         personal_data_read(user=request.user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE, detail="API")
-        return Response(s.DossierSerializer(d, context={"open_tasks": open_tasks(d, request.user)}).data)
+        return Response(s.DossierSerializer(d, context={"open_tasks": open_tasks(d)}).data)
 
 
 def _step_refused_message(step: str) -> str:
