@@ -30,7 +30,7 @@ from exports import selectors as export_selectors
 from exports.models import ExportFormat, ExportKind
 from exports.services import export_record
 from permissions.models import PersonalDataRead
-from permissions.scoping import access_dossier
+from permissions.scoping import access_dossier, visible_organizations
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
 from ui.filters import SORTS, DossierFilterSet
