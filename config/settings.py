@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "web",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -383,3 +384,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"StateEnum": "dossiers.models.State"},
 }
+
+# --- Backup and bad input at the edge (issue 18 §4, §5) ----------------------------------------------
+# `manage.py backup` writes one archive (database + MEDIA_ROOT + manifest) here and keeps the newest
+# BACKUP_KEEP (0 keeps all); `manage.py restore FILE` puts one back (README "Backup and restore").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
