@@ -390,3 +390,15 @@ SPECTACULAR_SETTINGS = {
 # BACKUP_KEEP (0 keeps all); `manage.py restore FILE` puts one back (README "Backup and restore").
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+# Opening an uploaded PDF inflates at most this many bytes per stream (pypdf's limits; page
+# content is never decoded then); an uploaded image has at most IMAGE_MAX_PIXELS pixels (a 600 dpi
+# A4 scan has 35 million). Beyond either, the file is refused as a decompression bomb.
+PDF_MAX_INFLATED_BYTES = env_int("PDF_MAX_INFLATED_BYTES", 32 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+# A request whose Content-Length exceeds UPLOAD_MAX_BYTES + REQUEST_FORM_OVERHEAD_BYTES is refused
+# (413) before its body is read (ops.edge); Django's own limits for form fields and in-memory files.
+REQUEST_FORM_OVERHEAD_BYTES = env_int("REQUEST_FORM_OVERHEAD_BYTES", 256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+MIDDLEWARE.insert(0, "ops.edge.RequestSizeMiddleware")

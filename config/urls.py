@@ -31,3 +31,6 @@ urlpatterns = [
     # viewflow's frontend: "/" and "/dossiers/…" (web.site).
     path("", site.urls),
 ]
+
+# Django's refusals of a body it will not parse (too big, too many fields), in Vietnamese.
+handler400 = "ops.edge.bad_request"
