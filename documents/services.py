@@ -24,7 +24,7 @@ from . import numbering, rendering
 from .catalogue import BY_CODE, SCAN_STEPS, DocumentForm, scan_section
 from .context import Built
 from .models import BundleJob, IssuedDocument, SignedScan
-from .sniffing import opens, sniff
+from .sniffing import TooLargeInside, opens, sniff
 
 # The application (1-KNĐ) and the personal history (2-KNĐ) are written by the candidate's own hand.
 HANDWRITTEN_RULE = "Hướng dẫn 12-HD/BTCTW, điểm 1.4.1"
@@ -167,7 +167,12 @@ def scan_upload(*, dossier: Dossier, step: str, upload, actor, note: str = "") -
     if kind is None:
         raise Refusal(_("Only PDF, JPEG or PNG scans are accepted; this file is none of them, whatever its "
                               "name says."), rule=APP_RULE)
-    if not opens(content, kind):
+    try:
+        whole = opens(content, kind)
+    except TooLargeInside:
+        raise Refusal(_("The file expands to more than the allowed size when opened (it may be a "
+                        "decompression bomb); it was not stored."), rule=APP_RULE) from None
+    if not whole:
         raise Refusal(_("The file looks like a %(kind)s but cannot be opened; it may be damaged.")
                             % {"kind": kind.split("/")[-1].upper()}, rule=APP_RULE)
     section = scan_section(step, probation=dossier.state in (State.PROBATION, State.RECOGNIZED, State.REMOVED))
