@@ -22,7 +22,7 @@ from permissions.models import PersonalDataRead
 from permissions.scoping import access_dossier, organizations_with, visible_dossiers
 from permissions.selectors import dossier_for_page
 from permissions.services import personal_data_read
-from ui.pages import PageMixin, errors_as_messages
+from ui.pages import PageMixin, errors_as_messages, posted_id
 
 from . import services
 from .bundle import bundle_pdf
@@ -226,7 +226,7 @@ class BatchIndexView(PageMixin, TemplateView):
         return ctx
 
     def post(self, request):
-        ids = [i for i in request.POST.getlist("dossiers") if i.isdigit()]
+        ids = [i for i in map(posted_id, request.POST.getlist("dossiers")) if i]
         dossiers = list(visible_dossiers(request.user).filter(pk__in=ids).order_by("pk"))
         try:
             job = services.bundle_job_start(actor=request.user, dossiers=dossiers)

@@ -36,3 +36,10 @@ def errors_as_messages(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def posted_id(raw) -> int:
+    """A row id posted by a page's form; 0 (which no row has) for anything else: text, a negative
+    or fractional number, one too big for the database (the fuzz of issue 18 §5 posts them all)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0

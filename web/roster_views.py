@@ -23,7 +23,7 @@ from dossiers.refusals import Refusal
 from permissions import roles
 from permissions.scoping import organizations_with
 from ui.forms import WebForm, date_field, long_text_field, text_field
-from ui.pages import PageMixin, errors_as_messages
+from ui.pages import PageMixin, errors_as_messages, posted_id
 
 
 def roster_cells(user):
@@ -142,7 +142,7 @@ class RosterActView(CellMixin, TemplateView):
         return HttpResponseRedirect(reverse("roster:cell", args=[self.cell.pk]))
 
     def member(self):
-        return get_object_or_404(PartyMember, pk=self.request.POST.get("member") or 0, cell=self.cell)
+        return get_object_or_404(PartyMember, pk=posted_id(self.request.POST.get("member")), cell=self.cell)
 
     def post(self, request, *args, **kwargs):
         self.refuse_unless_keeper()
@@ -278,7 +278,7 @@ class CommitteeView(PageMixin, TemplateView):
             raise PermissionDenied(_("Only the committee keeps the list of its members."))
         try:
             if request.POST.get("action") == "end":
-                seat = get_object_or_404(self.organization.committee_seats, pk=request.POST.get("seat") or 0)
+                seat = get_object_or_404(self.organization.committee_seats, pk=posted_id(request.POST.get("seat")))
                 form = OnForm(request.POST)
                 if form.is_valid():
                     services.committee_seat_end(seat=seat, on=form.cleaned_data["on"], actor=request.user)

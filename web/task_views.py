@@ -18,7 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from dossiers.refusals import APP_RULE, Refusal
 from ui.links import step_url_maker, url_maker
-from ui.pages import PageMixin
+from ui.pages import PageMixin, posted_id
 from ui.templatetags.vn import vn_name
 from workflows.selectors import (
     attach_dossiers,
@@ -178,7 +178,7 @@ class UnassignView(TaskActionView):
 
 class BulkClaimView(TaskActionView):
     def post(self, request):
-        ids = [i for i in request.POST.getlist("task") if i.isdigit()][:PAGE_SIZE * 4]
+        ids = [i for i in map(posted_id, request.POST.getlist("task")) if i][:PAGE_SIZE * 4]
         tasks = list(tasks_queue(user=request.user).filter(pk__in=ids)) if ids else []
         if not tasks:
             messages.error(request, _("Choose at least one task from your queue."))
@@ -214,8 +214,8 @@ class ReassignView(PageMixin, TemplateView):
     def post(self, request, pk):
         chosen = request.POST.get("to", "")
         to = next((u for u in self.choices if str(u.pk) == chosen), None)
-        if to is None and chosen.isdigit():
-            to = get_user_model().objects.filter(pk=chosen).first()  # the service says why not
+        if to is None and posted_id(chosen):
+            to = get_user_model().objects.filter(pk=posted_id(chosen)).first()  # the service says why not
         try:
             if to is None:
                 raise Refusal([_("Choose the person who takes this task.")], rule=APP_RULE)
