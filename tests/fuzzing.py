@@ -203,11 +203,15 @@ def fields_of(form: forms.Form, known: dict[str, list[str]] | None = None) -> di
             for name, f in form.fields.items()}
 
 
-def memoize_page_loads(monkeypatch, module, name: str = "dossier_for_page"):
-    """The dossier a step page loads depends on the URL only, never on the body being fuzzed:
-    load it once per (user, pk) instead of the page's thirteen queries (its scoping is tested
-    elsewhere, tests/test_scope_matrix.py). A request that wrote anything (then rolled back) may
-    have changed the loaded object, so the next request loads it again."""
+def memoize_page_loads(monkeypatch, module, name: str = "dossier_for_page", *, fresh: bool = False):
+    """The dossier a page loads depends on the URL only, never on the body being fuzzed: load it
+    once per (user, pk) instead of the page's thirteen queries (its scoping is tested elsewhere,
+    tests/test_scope_matrix.py). A request that wrote anything (then rolled back) may have changed
+    the loaded object, so the next request loads it again. With `fresh`, every request gets its own
+    copy (a pickle round trip): a model form given the dossier's candidate as its instance writes
+    the bad input onto it even when it refuses."""
+    import pickle
+
     original = getattr(module, name)
     cache = {}
 
@@ -215,12 +219,13 @@ def memoize_page_loads(monkeypatch, module, name: str = "dossier_for_page"):
         key = (user.pk, str(pk))
         if key not in cache:
             try:
-                cache[key] = original(user=user, pk=pk)
+                loaded = original(user=user, pk=pk)
+                cache[key] = pickle.dumps(loaded) if fresh else loaded
             except Http404 as missing:
                 cache[key] = missing
         if isinstance(cache[key], Http404):
             raise cache[key]
-        return cache[key]
+        return pickle.loads(cache[key]) if fresh else cache[key]
 
     _MEMOS[:] = [cache]
     monkeypatch.setattr(module, name, load)
