@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Most tests log in with force_login and no second factor; tests/test_two_factor.py and the browser
 # test turn the requirement on (settings.TWO_FACTOR_ENFORCED = True).
 TWO_FACTOR_ENFORCED = False
+# django-axes logs every attempt at INFO; thousands of fuzzed logins would bury a failure's output.
+AXES_VERBOSE = False
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405

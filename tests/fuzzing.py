@@ -126,7 +126,11 @@ def post(user, path: str, data: dict, *, render: bool = True) -> Outcome:
             transaction.set_rollback(True)
     RUN["inputs"] += 1
     queued = list(request._messages._queued_messages)
-    accepted = status in (301, 302, 303) and not any(m.level >= constants.ERROR for m in queued)
+    # Accepted: a redirect with no error message, or an answer that is the result itself: a file
+    # downloaded (an export) or a secret shown once (a new API key).
+    context = getattr(locals().get("response"), "context_data", None) or {}
+    delivered = status == 200 and (locals()["response"].has_header("Content-Disposition") or bool(context.get("new_key")))
+    accepted = delivered or (status in (301, 302, 303) and not any(m.level >= constants.ERROR for m in queued))
     writes = [m.group(1) for q in queries.captured_queries if (m := WRITE.match(q["sql"]))]
     if accepted or writes:
         for cache in _MEMOS:

@@ -13,8 +13,10 @@ from django.urls import resolve, reverse
 from hypothesis import strategies as st
 from viewflow.workflow.models import Task
 
+from api.services import token_create
 from builders.templates import dossier_copy
 from dossiers.models import PartyMember, State
+from exports.models import ExportKind
 from permissions.models import Role, RoleAssignment
 from web import views
 
@@ -23,6 +25,7 @@ from .fuzzing import (
     NOT_FUZZED,
     RUN,
     anything,
+    dates,
     form_data,
     forms_on,
     fuzz_endpoint,
@@ -31,13 +34,17 @@ from .fuzzing import (
     strategies_for,
 )
 
-EXAMPLES_PER_ENDPOINT = 200
+EXAMPLES_PER_ENDPOINT = 130
 # Fewer for the costly ones: issuing renders a PDF (~35 ms), the candidate's forms have ~40 fields.
-EXAMPLES = {"documents:issue": 40, "dossiers:create": 100, "dossiers:candidate": 100, "documents:upload": 120}
+EXAMPLES = {"documents:issue": 40, "dossiers:create": 100, "dossiers:candidate": 100, "documents:upload": 120,
+            "account:enrol": 60}  # the set-up page draws a QR code on every answer
 MIN_INPUTS = 3_150  # with tests/test_fuzz_steps.py's 6,850: 10,000 a run at least
 
-# The step forms have their own file (one endpoint, every step of the registry).
-FUZZED_ELSEWHERE = {"dossiers:step": "tests/test_fuzz_steps.py"}
+# The step forms have their own file (one endpoint, every step of the registry); the API's acting
+# endpoints are fuzzed against its schema by schemathesis.
+FUZZED_ELSEWHERE = {"dossiers:step": "tests/test_fuzz_steps.py", "api:candidate-create": "tests/test_api_schema.py",
+                    "api:dossier-step": "tests/test_api_schema.py", "api:task-claim": "tests/test_api_schema.py",
+                    "api:task-reassign": "tests/test_api_schema.py", "api:task-unassign": "tests/test_api_schema.py"}
 
 
 @pytest.fixture
@@ -51,9 +58,12 @@ def stage(tree, cell_a, cell_b, secretary_a, committee_member, approver, org_boa
     task = Task.objects.filter(status="NEW").order_by("pk").first()
     assigned = Task.objects.filter(status="ASSIGNED").order_by("pk").first() or task
     member = PartyMember.objects.filter(cell=cell_a).order_by("pk").first()
+    admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
+    token, _raw = token_create(user=secretary_a, name="fuzz", expires_on=dt.date.today() + dt.timedelta(days=30))
     return {
         "users": {"secretary": secretary_a, "committee": committee_member, "approver": approver, "board": org_board,
-                  "anonymous": AnonymousUser()},
+                  "admin": admin, "anonymous": AnonymousUser()},
+        "token": token,
         "spotted": spotted, "approval": approval, "probation": probation, "task": task, "assigned": assigned, "member": member,
         "tree": tree, "cell": cell_a, "other": other,
         "assignment": RoleAssignment.objects.filter(user=other).get(),
@@ -97,6 +107,24 @@ def endpoints(s) -> dict[str, tuple[str, str, str | None, dict]]:
                         {"username": st.one_of(anything, st.just(s["other"].username))}),
         "roles:revoke": ("board", reverse("roles:revoke", args=[s["assignment"].pk]),
                          reverse("roles:revoke", args=[s["assignment"].pk]), {}),
+        # Login security (issue 18 §1, §2): the code pages with no code set up yet or a stale one.
+        "account:verify": ("committee", reverse("account:verify"), None, {"token": anything, "next": anything}),
+        "account:enrol": ("secretary", reverse("account:enrol"), None, {"token": anything}),
+        "account:backup_codes": ("secretary", reverse("account:backup_codes"), None, {"token": anything}),
+        "roles:unlock": ("board", reverse("roles:unlock", args=[s["other"].pk]),
+                         reverse("roles:unlock", args=[s["other"].pk]), {}),
+        "roles:otp_reset": ("admin", reverse("roles:otp_reset", args=[s["other"].pk]),
+                            reverse("roles:otp_reset", args=[s["other"].pk]), {}),
+        "roles:unlock_address": ("admin", reverse("roles:unlock_address"), None, {"ip": anything, "note": anything}),
+        # Exports (issue 19) and API keys (issue 20).
+        # The export form shows only when the period holds members: its fields are given here.
+        "exports:index": ("board", reverse("exports:index"), None, {
+            "org": st.one_of(ids, st.just(str(s["tree"]["district"].pk))),
+            "kind": st.one_of(anything, st.sampled_from([k.value for k in ExportKind])),
+            "start": st.one_of(dates, anything), "end": st.one_of(dates, anything),
+            "include_exported": st.sampled_from(["on", "", "1"]), "format": st.sampled_from(["xlsx", "csv", "pdf", ""])}),
+        "tokens:index": ("secretary", reverse("tokens:index"), reverse("tokens:index"), {}),
+        "tokens:revoke": ("secretary", reverse("tokens:revoke", args=[s["token"].pk]), None, {"next": anything}),
     }
 
 
