@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The demo app (seed_demo, demo_logins, seed_quotas) is installed by the development settings only.
 DEV := DJANGO_SETTINGS_MODULE=config.settings_dev
 
-.PHONY: run test install messages migrate seed lint clean chromium bench
+.PHONY: run serve test install messages migrate seed lint clean chromium bench loadtest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: messages seed
 	@$(DEV) $(PY) manage.py demo_logins
 	@trap 'kill 0' INT TERM EXIT; $(DEV) $(PY) manage.py db_worker --no-reload -v0 & \
 		$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Issue 18: the production server. gunicorn with config/gunicorn.conf.py (WEB_CONCURRENCY workers,
+# BIND, timeouts, proxy addresses, request limits: all from the environment; README "Deployment").
+# The settings are whatever the environment says (DEBUG=0, SECRET_KEY, DATABASE_URL, REDIS_URL, …).
+serve: messages migrate
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright; Playwright's own
 # browser download is not used. Installed here when missing (CI runs as root on Debian).
