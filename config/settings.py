@@ -402,3 +402,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 MIDDLEWARE.insert(0, "ops.edge.RequestSizeMiddleware")
+
+# --- Several machines: Redis, replica, server (issue 18 §6) ---
+# Cache and sessions on Redis when REDIS_URL is set (redis://host:6379/0), shared by every server
+# process and machine; without it, each process keeps its own memory cache (as for `make run`).
+# Sessions stay `cached_db`: read from the cache, written to both, so a Redis restart logs nobody
+# out; a Redis outage falls back to PostgreSQL (IGNORE_EXCEPTIONS, logged). SESSION_ENGINE may be
+# set (gunicorn without Redis sets it to `db`: memory caches are not shared between processes).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # One Redis may serve several installations (or the tests): each under its own prefix.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "partydev"),
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+SESSION_ENGINE = env_str("SESSION_ENGINE", SESSION_ENGINE)
+
+# Reports and statistics read from a PostgreSQL streaming replica when DATABASE_REPLICA_URL is set
+# (reports.routing: only the statistics' queries; scope, sessions and every write stay on the
+# primary). Without it there is no second alias and no router.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    DATABASE_ROUTERS = ["reports.routing.ReplicaRouter"]

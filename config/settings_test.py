@@ -14,3 +14,11 @@ TWO_FACTOR_ENFORCED = False
 # django-axes logs every attempt at INFO; thousands of fuzzed logins would bury a failure's output.
 AXES_VERBOSE = False
 LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
+
+# Issue 18 §6: a `replica` alias that mirrors the test database, so that
+# tests/test_several_machines_replica.py can install the replica router and watch the statistics'
+# queries arrive there. No router is installed here: every other test reads `default` only.
+from .settings_bench import DATABASES  # noqa: E402
+
+if "replica" not in DATABASES:
+    DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}

@@ -1,5 +1,6 @@
 """The pages of the reports app. Thin: `reports.access` decides who sees which organisation
-(404 outside the user's scope), `reports.stats` computes, `reports.services` writes quotas."""
+(404 outside the user's scope), `reports.stats` computes (inside `replica_reads()`: on the
+replica when one is configured, `reports.routing`), `reports.services` writes quotas."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from . import access, charts, exports, stats
 from .forms import PeriodForm, QuotaForm
 from .models import FIRST_YEAR, LAST_YEAR, AdmissionQuota, QuotaKind
 from .periods import Period
+from .routing import replica_reads
 from .services import quota_remove, quota_set
 
 
@@ -98,7 +100,8 @@ class DashboardView(StatsPage):
         period = Period.year(year)
         as_of = self.today
         org = self.organization
-        figures = stats.dashboard(organization=org, year=year, as_of=as_of)
+        with replica_reads():
+            figures = stats.dashboard(organization=org, year=year, as_of=as_of)
         progress, children, points = figures.progress, figures.children, figures.points
         for child in children:
             child.bar = charts.progress_bar(child)
@@ -124,7 +127,8 @@ class ReportView(StatsPage):
     def get(self, request, *args, **kwargs):
         form = PeriodForm(request.GET if "period" in request.GET else None, today=self.today)
         period, as_of = form.period_or_default()
-        report = stats.report_for(organization=self.organization, period=period, as_of=as_of)
+        with replica_reads():
+            report = stats.report_for(organization=self.organization, period=period, as_of=as_of)
         if self.output == "xlsx":
             response = HttpResponse(exports.report_xlsx(report), content_type=exports.XLSX_TYPE)
             response["Content-Disposition"] = f'attachment; filename="{exports.report_filename(report, "xlsx")}"'
@@ -147,7 +151,8 @@ class RankingView(StatsPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year = _year(self.request.GET.get("year"), self.today.year)
-        rows = stats.ranking(organization=self.organization, period=Period.year(year), as_of=self.today)
+        with replica_reads():
+            rows = stats.ranking(organization=self.organization, period=Period.year(year), as_of=self.today)
         ctx.update(year=year, years=year_choices(self.today), rows=rows)
         return ctx
 
@@ -160,8 +165,9 @@ class AllocationView(StatsPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         year = _year(self.request.GET.get("year"), self.today.year)
-        ctx.update(year=year, years=year_choices(self.today),
-                   allocation=stats.allocation(organization=self.organization, year=year))
+        with replica_reads():
+            allocation = stats.allocation(organization=self.organization, year=year)
+        ctx.update(year=year, years=year_choices(self.today), allocation=allocation)
         return ctx
 
 
