@@ -55,6 +55,20 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partydev_bench
 bench: messages
 	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db $(BENCH_ARGS)
 
+# Issue 18 §7: the load test (bench/locustfile.py) against gunicorn with LOADTEST_WORKERS workers on
+# the bench database at province scale (`make bench` builds it when missing), headless, on
+# 127.0.0.1 only, for LOADTEST_TIME; CSV statistics, machine load and a summary in bench/loadtest/.
+LOADTEST_USERS ?= 10
+LOADTEST_SPAWN ?= 5
+LOADTEST_TIME ?= 60s
+LOADTEST_WORKERS ?= 4
+LOADTEST_PORT ?= 8077
+loadtest: messages
+	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale province --create-db --build-only
+	PY=$(PY) DATABASE_URL=$(BENCH_DATABASE_URL) USERS=$(LOADTEST_USERS) SPAWN_RATE=$(LOADTEST_SPAWN) \
+		RUN_TIME=$(LOADTEST_TIME) WORKERS=$(LOADTEST_WORKERS) PORT=$(LOADTEST_PORT) OUT_DIR=bench/loadtest \
+		bench/loadtest.sh
+
 lint: install
 	$(VENV)/bin/ruff check .
 
