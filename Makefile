@@ -56,15 +56,16 @@ bench: messages
 	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db $(BENCH_ARGS)
 
 # Issue 18 §7: the load test (bench/locustfile.py) against gunicorn with LOADTEST_WORKERS workers on
-# the bench database at province scale (`make bench` builds it when missing), headless, on
-# 127.0.0.1 only, for LOADTEST_TIME; CSV statistics, machine load and a summary in bench/loadtest/.
+# the bench database at province scale (the data set of `make bench`, built when missing; SCALE=national
+# loads the same province among 60), headless, on 127.0.0.1 only, for LOADTEST_TIME; CSV statistics,
+# the machine's load and a summary in bench/loadtest/.
 LOADTEST_USERS ?= 10
 LOADTEST_SPAWN ?= 5
 LOADTEST_TIME ?= 60s
 LOADTEST_WORKERS ?= 4
 LOADTEST_PORT ?= 8077
 loadtest: messages
-	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale province --create-db --build-only
+	DJANGO_SETTINGS_MODULE=config.settings_bench DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) --create-db --build-only
 	PY=$(PY) DATABASE_URL=$(BENCH_DATABASE_URL) USERS=$(LOADTEST_USERS) SPAWN_RATE=$(LOADTEST_SPAWN) \
 		RUN_TIME=$(LOADTEST_TIME) WORKERS=$(LOADTEST_WORKERS) PORT=$(LOADTEST_PORT) OUT_DIR=bench/loadtest \
 		bench/loadtest.sh
