@@ -17,8 +17,9 @@ LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
 
 # Issue 18 §6: a `replica` alias that mirrors the test database, so that
 # tests/test_several_machines_replica.py can install the replica router and watch the statistics'
-# queries arrive there. No router is installed here: every other test reads `default` only.
+# queries arrive there. No router is installed here (even with DATABASE_REPLICA_URL in the
+# environment): every other test reads `default` only.
 from .settings_bench import DATABASES  # noqa: E402
 
-if "replica" not in DATABASES:
-    DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+DATABASE_ROUTERS = []
