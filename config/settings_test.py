@@ -23,3 +23,8 @@ from .settings_bench import DATABASES  # noqa: E402
 
 DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
 DATABASE_ROUTERS = []
+# Likewise the cache: each test process keeps its own memory cache even with REDIS_URL in the
+# environment (xdist workers have a database each and must not share cached sessions or pages);
+# tests/test_several_machines_redis.py switches to Redis where it means to.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
