@@ -27,4 +27,3 @@ DATABASE_ROUTERS = []
 # environment (xdist workers have a database each and must not share cached sessions or pages);
 # tests/test_several_machines_redis.py switches to Redis where it means to.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
