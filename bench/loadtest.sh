@@ -27,13 +27,17 @@ for _ in $(seq $((WORKERS * 3))); do curl -fso /dev/null "http://127.0.0.1:$PORT
 
 cpu() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 read -r busy0 total0 < <(cpu)
+read -r web0 _db0 < <("$PY" bench/loadtest_cpu.py $SERVER "$DATABASE_URL")
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)" | tee "$OUT_DIR/machine.txt"
 status=0
 LOADTEST_SESSIONS="$OUT_DIR/sessions.json" "$(dirname "$PY")/locust" -f bench/locustfile.py --headless \
     --host "http://127.0.0.1:$PORT" -u "$USERS" -r "$SPAWN_RATE" --run-time "$RUN_TIME" --stop-timeout 5 \
     --only-summary --csv "$OUT_DIR/stats" --loglevel WARNING || status=$?
 read -r busy1 total1 < <(cpu)
+# The backends of the bench database are opened during the run (CONN_MAX_AGE keeps them): all theirs.
+read -r web1 db1 < <("$PY" bench/loadtest_cpu.py $SERVER "$DATABASE_URL")
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); CPU busy during the run: $(( 100 * (busy1 - busy0) / (total1 - total0) )) %" \
     | tee -a "$OUT_DIR/machine.txt"
-"$PY" bench/loadtest_summary.py "$OUT_DIR/stats_stats.csv" "$USERS" | tee "$OUT_DIR/summary.md"
+web=$(awk "BEGIN{print $web1 - $web0}")
+"$PY" bench/loadtest_summary.py "$OUT_DIR/stats_stats.csv" "$USERS" "$web" "$db1" | tee "$OUT_DIR/summary.md"
 exit $status
