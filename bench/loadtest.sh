@@ -12,7 +12,8 @@ export SECRET_KEY DATABASE_URL
 DJANGO_SETTINGS_MODULE=config.settings_bench "$PY" manage.py loadtest_sessions --out "$OUT_DIR/sessions.json"
 
 # The product's settings, DEBUG off, no Redis (sessions in PostgreSQL: config/gunicorn.conf.py).
-env -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings DEBUG=0 ALLOWED_HOSTS=127.0.0.1 \
+# Plain HTTP on the loopback (HTTPS=0): in production the reverse proxy in front speaks TLS.
+env -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1 \
     BIND="127.0.0.1:$PORT" WEB_CONCURRENCY="$WORKERS" GUNICORN_ACCESS_LOG="" LOG_LEVEL=WARNING \
     "$(dirname "$PY")/gunicorn" -c config/gunicorn.conf.py config.wsgi >"$OUT_DIR/gunicorn.log" 2>&1 &
 SERVER=$!

@@ -43,7 +43,8 @@ def test_the_locustfile_imports_and_names_a_secretary_and_a_board_officer():
     assert resolve("/reports/report/").url_name == "report"
 
 
-def test_loadtest_sessions_log_in_the_board_officer_and_the_secretaries(tree, cell_a, cell_b):
+def test_loadtest_sessions_log_in_the_board_officer_and_the_secretaries(tree, cell_a, cell_b, settings):
+    settings.TWO_FACTOR_ENFORCED = True  # as in production: the board officer's session has passed it
     board = UserFactory(username="bench_province")
     grant(board, Role.ORG_BOARD, tree["district"])
     measured = UserFactory(username="bench_secretary")

@@ -21,6 +21,8 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench import dataset
 from dossiers.models import Dossier, Organization, OrgLevel, State
@@ -28,12 +30,17 @@ from dossiers.models import Dossier, Organization, OrgLevel, State
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def session_for(user) -> str:
-    """A logged-in session, as django.contrib.auth.login makes one, saved by the configured engine."""
+def session_for(user, *, verified: bool = False) -> str:
+    """A logged-in session, as django.contrib.auth.login makes one, saved by the configured engine;
+    `verified`: as django_otp.login leaves it after the second factor (an authenticator app of the
+    bench's own), which the board roles need on every page (issue 18 §2)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if verified:
+        device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
     return store.session_key
 
@@ -69,7 +76,7 @@ class Command(BaseCommand):
         for pk, cell in Dossier.objects.filter(cell__in=cells).order_by("pk").values_list("pk", "cell"):
             in_cell[cell].append(pk)
         data = {
-            "board": {"session": session_for(board), "province": province.pk, "dossiers": spread},
+            "board": {"session": session_for(board, verified=True), "province": province.pk, "dossiers": spread},
             "secretaries": [
                 {"username": f"sec_{c}", "session": session_for(users[f"sec_{c}"]), "cell": c,
                  "dossiers": in_cell[c], "spotted": spotted[c]}
