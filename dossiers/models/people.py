@@ -287,6 +287,8 @@ class PartyMember(models.Model):
     """
 
     full_name = models.CharField(_("full name"), max_length=120)
+    # The party card number (số thẻ đảng viên): the stable key an imported roster row is matched by.
+    card_number = models.CharField(_("party card number"), max_length=20, blank=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     cell = models.ForeignKey(
