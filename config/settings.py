@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "exports",
+    "imports",
     "ui",
     "rest_framework",
     "drf_spectacular",
@@ -438,3 +439,10 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
     DATABASE_ROUTERS = ["reports.routing.ReplicaRouter"]
+
+# --- Import from Excel (issue 19) ---
+# A file larger than IMPORT_MAX_BYTES is refused (10 MB: ~60,000 rows of the candidates template);
+# one larger than IMPORT_BACKGROUND_BYTES is checked and imported on the task worker, with a
+# progress bar, instead of inside the request.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 256 * 1024)

@@ -9,7 +9,7 @@ import collections
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["dossiers", "permissions", "accounts", "workflows", "ui", "documents", "reports", "api", "exports", "web", "ops", "config"]
+LAYERS = ["dossiers", "permissions", "accounts", "workflows", "ui", "documents", "reports", "imports", "api", "exports", "web", "ops", "config"]
 OUTSIDE = {"demo", "bench", "builders", "tests"}
 
 

@@ -10,7 +10,7 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
-SOURCES = ["config", "dossiers", "permissions", "accounts", "workflows", "ui", "documents", "reports", "api", "exports", "web", "ops", "demo", "templates"]
+SOURCES = ["config", "dossiers", "permissions", "accounts", "workflows", "ui", "documents", "reports", "imports", "api", "exports", "web", "ops", "demo", "templates"]
 KEYWORDS = ["gettext", "gettext_lazy", "gettext_noop", "_", "ngettext:1,2", "ngettext_lazy:1,2",
             "pgettext:1c,2", "pgettext_lazy:1c,2", "npgettext:1c,2,3"]
 
