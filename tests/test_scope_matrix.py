@@ -25,6 +25,7 @@ from api.services import token_create
 from documents.models import BundleJob, IssuedDocument, JobStatus, SignedScan
 from dossiers.models import Meeting, Mentor, OrgLevel, State
 from exports.models import ExportRecord
+from imports.models import ImportKind, ImportRun, ImportStatus
 from permissions.models import Role, RoleAssignment
 from workflows.sync import process_of
 
@@ -88,6 +89,10 @@ RULES: dict[str, Rule] = {
     "exports:record": Rule(lambda w: {"pk": w.export.pk}, {"board", "auditor", "admin"}),
     # Personal API keys: each user revokes his own; another user's key does not exist for him.
     "tokens:revoke": Rule(lambda w: {"pk": w.page_token.pk}, OWNER_ONLY, method="post"),
+    # An import is seen by its importer and, in their subtree, by inspection and the organisation
+    # board; only the importer confirms it.
+    "imports:run": Rule(lambda w: {"pk": w.run.pk}, {"secretary", "board", "auditor", "admin"}),
+    "imports:confirm": Rule(lambda w: {"pk": w.run.pk}, OWNER_ONLY, method="post"),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
 }
@@ -183,6 +188,9 @@ def world(django_db_setup, django_db_blocker):
         w.export = ExportRecord.objects.create(
             user=w.users["in"]["board"], organization=t["district"], kind="admitted", file_format="xlsx",
             filename="admitted.xlsx", sha256="0" * 64, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
+        w.run = ImportRun.objects.create(kind=ImportKind.CANDIDATES, file_name="ds.xlsx", sha256="0" * 64,
+                                         user=w.users["in"]["secretary"], organization=w.cell,
+                                         status=ImportStatus.DONE)
         yield w
         transaction.set_rollback(True)
 

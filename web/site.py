@@ -6,6 +6,7 @@ from viewflow.urls import Application, Site
 
 from documents.site import DocumentApplication
 from exports.site import ExportApplication
+from imports.site import ImportApplication
 from reports.site import ReportApplication
 
 from . import role_views, roster_views, security_views, task_views, token_views, views
@@ -111,5 +112,5 @@ class PartySite(Site):
 site = PartySite(
     title=_("Party member development"),
     viewsets=[DossierApplication(), TaskApplication(), DocumentApplication(), ReportApplication(),
-              ExportApplication(), RosterApplication(), RoleApplication(), TokenApplication()],
+              ExportApplication(), RosterApplication(), ImportApplication(), RoleApplication(), TokenApplication()],
 )
