@@ -7,6 +7,7 @@ shared/domain.md §5.2: statutory deadlines count working days, never calendar d
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import holidays
 
@@ -14,10 +15,14 @@ import holidays
 _VN = holidays.country_holidays("VN")
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: dt.date) -> bool:
+    # The calendar is fixed for a given day: an import or a sweep asks about the same days
+    # thousands of times.
     return _VN.is_working_day(day)
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (the start day itself does not count)."""
     if days < 0:

@@ -19,13 +19,15 @@ import logging
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+from viewflow.workflow.models import Process, Task
 
-from dossiers import roster
+from dossiers import gates, roster
 from dossiers.models import (
     Candidate,
     Ceremony,
@@ -45,34 +47,40 @@ from dossiers.models import (
 )
 from dossiers.refusals import Refusal
 from dossiers.services import candidate_update
+from dossiers.steps import STEPS
 from permissions.services import dossier_access_sync
 from reports.profiles import profiles_rebuild
 from workflows import deadlines, snapshot, sync
 from workflows.flows import AdmissionFlow
+from workflows.models import TaskDeadline
 
 from . import plans, reading
 from .models import ImportKind, ImportRun, ImportStatus
 from .plans import CREATE, REFUSED, UNCHANGED, UPDATE, RowPlan
 
 logger = logging.getLogger("imports")
+TaskPrevious = Task.previous.through
 
 
 def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def import_upload(*, user, kind: str, file_name: str, content: bytes) -> ImportRun:
+def import_upload(*, user, kind: str, file_name: str, content: bytes, size: int | None = None,
+                  digest: str = "") -> ImportRun:
     """Record the upload. A file too large or not a spreadsheet is recorded as refused, with the
-    reason, and nothing more happens."""
+    reason, and nothing more happens. For a file too large to read, the caller gives its `size`
+    and `digest` and no content."""
     from .scope import import_roots  # noqa: PLC0415
 
     if kind not in ImportKind.values:
         raise Refusal(_("Choose what the file holds."))
     roots = import_roots(user)
-    run = ImportRun(kind=kind, file_name=file_name[:255], sha256=sha256(content), size=len(content), user=user,
+    size = len(content) if size is None else size
+    run = ImportRun(kind=kind, file_name=file_name[:255], sha256=digest or sha256(content), size=size, user=user,
                     organization=roots[0] if roots else None)
     try:
-        reading.check_size(len(content))
+        reading.check_size(size)
         if not reading.is_xlsx(content) and (not file_name.lower().endswith(".csv") or reading._looks_binary(content)):
             raise reading.FileRefused(_("This is not an Excel file (.xlsx) or a CSV file. Save it as .xlsx "
                                         "(Excel 2007 or later) or as CSV (UTF-8) and upload it again."))
@@ -306,32 +314,134 @@ def write_candidates(rows: list[RowPlan], *, run: ImportRun, actor, progress) ->
     start_processes(dossiers, walks, actor=actor, progress=progress, offset=len(new) // 2, total=len(new))
 
 
+def _reached(w) -> list[tuple[str, object]]:
+    """The states in the order the dossier reached them, each with the date it reached it."""
+    reached: list[tuple[str, object]] = []
+    for _action, _before, after, on, _extra in w.history:
+        if not reached or reached[-1][0] != after:
+            reached.append((after, on))
+    return reached
+
+
+def _shape(w) -> tuple:
+    """What decides the dossier's process: the states it went through and, in each, which steps
+    the flow would find done (the registry's `done`), and the flow's own branches. Dossiers of one
+    shape have the same process, task for task."""
+    draft = w.dossier
+    final = draft.state
+    shape: list = [gates.under_sub_committee(draft), gates.has_grassroots_committee(draft)]
+    try:
+        for state, _on in _reached(w):
+            draft.state = state
+            shape.append((state, tuple(bool(s.done(draft)) for s in STEPS.values() if s.done)))
+    finally:
+        draft.state = final
+    return tuple(shape)
+
+
+def _walk_process(d: Dossier, w, actor) -> list[set[int]]:
+    """Start and advance the dossier's process through the states it reached, each read as it
+    was then (the 5-KNĐ task is done in "mentoring", not in probation): the tasks whose work the
+    dossier shows done are finished by the importer, the others stay open with their deadlines,
+    counted from the date the dossier reached the state. Returns the tasks created in each state."""
+    stages: list[set[int]] = []
+    seen: set[int] = set()
+    fresh = snapshot.load(d.pk)
+    final = fresh.state
+    with snapshot.reading(fresh):
+        for k, (state, on) in enumerate(_reached(w)):
+            token = deadlines.EFFECTIVE_ON.set(on)
+            try:
+                fresh.__dict__["state"] = state
+                if k == 0:
+                    AdmissionFlow.start.run(dossier=d)
+                sync.advance(d, actor)
+            finally:
+                deadlines.EFFECTIVE_ON.reset(token)
+            now = set(Task.objects.filter(process__artifact_object_id=d.pk,
+                                          process__artifact_content_type=_dossier_type()).values_list("pk", flat=True))
+            stages.append(now - seen)
+            seen = now
+        fresh.__dict__["state"] = final
+    return stages
+
+
+def _dossier_type():
+    return ContentType.objects.get_for_model(Dossier)
+
+
+def _fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _copy_processes(prototype: Dossier, stages: list[set[int]], others: list, batch: int = 200) -> None:
+    """The prototype's Process, Task, previous-task and TaskDeadline rows, copied for each other
+    dossier of its shape, in bulk; each deadline computed again from that dossier's own facts
+    (`workflows.deadlines.due_for`), as the flow would have on the date its task arose."""
+    ct = _dossier_type()
+    processes = list(Process.objects.filter(artifact_content_type=ct, artifact_object_id=prototype.pk).order_by("pk"))
+    tasks = list(Task.objects.filter(process__in=processes).order_by("pk"))
+    links = list(TaskPrevious.objects.filter(to_task__in=tasks).values_list("from_task_id", "to_task_id"))
+    due_rows = {t.task_id: t for t in TaskDeadline.objects.filter(task__in=tasks)}
+    stage_of = {pk: k for k, created in enumerate(stages) for pk in created}
+    pfields, tfields = _fields(Process), _fields(Task)
+    for start in range(0, len(others), batch):
+        chunk = others[start:start + batch]
+        new_processes = []
+        for d, _w in chunk:
+            for p in processes:
+                copy = Process(**{f: getattr(p, f) for f in pfields})
+                copy.artifact_object_id = d.pk
+                new_processes.append(copy)
+        Process.objects.bulk_create(new_processes)
+        process_map = {}
+        for i, (d, _w) in enumerate(chunk):
+            for j, p in enumerate(processes):
+                process_map[(d.pk, p.pk)] = new_processes[i * len(processes) + j].pk
+        new_tasks = []
+        for d, _w in chunk:
+            for t in tasks:
+                copy = Task(**{f: getattr(t, f) for f in tfields})
+                copy.process_id = process_map[(d.pk, t.process_id)]
+                if t.artifact_object_id is not None and t.artifact_content_type_id == ct.pk:
+                    copy.artifact_object_id = d.pk
+                new_tasks.append(copy)
+        Task.objects.bulk_create(new_tasks)
+        task_map = {}
+        for i, (d, _w) in enumerate(chunk):
+            for j, t in enumerate(tasks):
+                task_map[(d.pk, t.pk)] = new_tasks[i * len(tasks) + j]
+        TaskPrevious.objects.bulk_create([
+            TaskPrevious(from_task_id=task_map[(d.pk, a)].pk, to_task_id=task_map[(d.pk, b)].pk)
+            for d, _w in chunk for a, b in links])
+        new_deadlines = []
+        for d, w in chunk:
+            dates = [on for _state, on in _reached(w)]
+            for t in tasks:
+                row = due_rows.get(t.pk)
+                if row is None:
+                    continue
+                created = dates[min(stage_of.get(t.pk, 0), len(dates) - 1)]
+                due = deadlines.due_for(t.flow_task.name, w.dossier, created)
+                new_deadlines.append(TaskDeadline(task=task_map[(d.pk, t.pk)], dossier_id=d.pk, due_on=due.on,
+                                                  rule=due.rule[:255], is_open=row.is_open))
+        TaskDeadline.objects.bulk_create(new_deadlines)
+
+
 def start_processes(dossiers: list[Dossier], walks, *, actor, progress, offset: int = 0, total: int = 0) -> None:
-    """Each imported dossier's admission process, started and advanced as its walk would have: the
-    tasks whose work the dossier shows done are finished by the importer, the others stay open with
-    their deadlines, counted from the date the dossier reached its state."""
-    for n, (d, w) in enumerate(zip(dossiers, walks, strict=True), start=1):
-        # The states in the order the dossier reached them, each with its date: the flow reads
-        # each as it would have then (the 5-KNĐ task is done in "mentoring", not in probation).
-        reached: list[tuple[str, object]] = []
-        for _action, _before, after, on, _extra in w.history:
-            if not reached or reached[-1][0] != after:
-                reached.append((after, on))
-        fresh = snapshot.load(d.pk)
-        final = fresh.state
-        with snapshot.reading(fresh):
-            for k, (state, on) in enumerate(reached):
-                token = deadlines.EFFECTIVE_ON.set(on)
-                try:
-                    fresh.__dict__["state"] = state
-                    if k == 0:
-                        AdmissionFlow.start.run(dossier=d)
-                    sync.advance(d, actor)
-                finally:
-                    deadlines.EFFECTIVE_ON.reset(token)
-            fresh.__dict__["state"] = final
-        if n % 100 == 0:
-            progress(offset + n * (total - offset) // max(len(dossiers), 1))
+    """Each imported dossier's admission process as if it had walked there: viewflow runs once per
+    shape of process (`_shape`), and the others of that shape get copies of its rows."""
+    groups: dict[tuple, list] = {}
+    for d, w in zip(dossiers, walks, strict=True):
+        groups.setdefault(_shape(w), []).append((d, w))
+    done = 0
+    for members in groups.values():
+        prototype, walked = members[0]
+        stages = _walk_process(prototype, walked, actor)
+        if len(members) > 1:
+            _copy_processes(prototype, stages, members[1:])
+        done += len(members)
+        progress(offset + done * (total - offset) // max(len(dossiers), 1))
 
 
 WRITERS = {

@@ -5,6 +5,8 @@ the importers above; anyone else gets 404."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -67,13 +69,17 @@ class ImportIndexView(PageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        if upload.size > max_bytes():
-            content = b"\0" * (max_bytes() + 1)  # recorded as refused by its size, without reading it all
+        content, digest = b"", ""
+        if upload.size > max_bytes():  # recorded as refused by its size, hashed without being kept
+            hasher = hashlib.sha256()
+            for chunk in upload.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
         else:
             content = upload.read()
         try:
-            run = services.import_upload(user=request.user, kind=form.cleaned_data["kind"],
-                                         file_name=upload.name, content=content)
+            run = services.import_upload(user=request.user, kind=form.cleaned_data["kind"], file_name=upload.name,
+                                         content=content, size=upload.size, digest=digest)
         except Refusal as exc:
             for reason in exc.reasons:
                 messages.error(request, reason)

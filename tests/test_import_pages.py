@@ -107,3 +107,17 @@ def test_a_large_file_runs_on_the_task_worker_and_its_page_shows_progress(
         client.post(reverse("imports:confirm", args=[run.pk]))
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE and Dossier.objects.count() == 2
+
+
+def test_an_oversized_upload_is_refused_by_its_size_and_recorded_with_its_hash(client, secretary_a, cell_a,
+                                                                              settings):
+    import hashlib
+
+    settings.IMPORT_MAX_BYTES = 100
+    content = rows_workbook(ImportKind.CANDIDATES, [candidate_row(1)])
+    client.force_login(secretary_a)
+    response = client.post(reverse("imports:index"), {"kind": ImportKind.CANDIDATES,
+                                                      "file": SimpleUploadedFile("lon.xlsx", content)})
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.REFUSED and run.sha256 == hashlib.sha256(content).hexdigest()
+    assert "quá lớn" in client.get(response["Location"]).content.decode()

@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from dossiers import workdays
 from dossiers.models import Candidate, Dossier, DossierHistory, Organization, PartyMember, State
 from dossiers.services import dossier_record_grassroots_admission
 from imports import services
@@ -261,3 +263,61 @@ def test_an_organisation_tree_is_imported_under_the_boards_district(board, tree)
     assert grassroots.committee_members == 11 and grassroots.has_youth_union
     again = run_import(board, ImportKind.ORGANIZATIONS, rows[:2])
     assert (again.created, again.unchanged) == (0, 2)
+
+
+def test_dossiers_of_one_shape_share_the_flow_run_once_and_get_their_own_deadlines(
+        secretary_a, org_board, cell_a, cell_b, members):
+    vote_a = TODAY - relativedelta(days=20)
+    vote_b = TODAY - relativedelta(days=40)
+    rows = [candidate_row(20, **late_columns(members, vote_on=vote_a, state="Cấp trên xét duyệt")),
+            candidate_row(21, cell="Chi bộ thôn 2", **late_columns(members, vote_on=vote_b, state="Cấp trên xét duyệt"))]
+    run = run_import(org_board, ImportKind.CANDIDATES, rows)
+    assert run.status == ImportStatus.DONE, run.report
+    first, second = (Dossier.objects.get(candidate__id_number=f"0360950000{n}") for n in (20, 21))
+    walked = dossier_in_state(State.HIGHER_APPROVAL, cell=cell_b, introducers=members)
+    assert open_steps(first) == open_steps(second) == open_steps(walked)
+
+    def rows_of(dossier):
+        deadlines = dict(TaskDeadline.objects.filter(dossier=dossier).values_list("task_id", "is_open"))
+        return sorted((t.flow_task.name, t.status, t.owner_id or 0, t.owner_permission or "",
+                       t.owner_permission_obj_pk or "", str(deadlines.get(t.pk)))
+                      for t in Task.objects.filter(process=process_of(dossier)))
+
+    assert rows_of(first) == rows_of(second)
+    due = {d.pk: TaskDeadline.objects.get(dossier=d, is_open=True, task__flow_task__endswith="grassroots_resolution")
+           for d in (first, second)}
+    assert due[first.pk].due_on != due[second.pk].due_on  # 60 working days from each cell's own resolution
+    assert due[second.pk].due_on == workdays.add_working_days(vote_b, 60)
+
+
+def test_imported_dossiers_show_in_the_queue_the_dossier_page_and_the_reports(client, secretary_a, tree, cell_a,
+                                                                               members):
+    from reports.periods import Period
+    from reports.stats.counting import admitted_dossiers, pipeline_of
+    from workflows.selectors import tasks_queue
+
+    vote_on = TODAY - relativedelta(months=3)
+    cols = late_columns(members, vote_on=vote_on, state="Đảng viên dự bị")
+    cols.update(grassroots_on=d(vote_on + relativedelta(days=5)), decision_on=d(vote_on + relativedelta(days=20)),
+                decision_number="245-QĐ/HU", ceremony_on=d(vote_on + relativedelta(days=30)))
+    run = run_import(secretary_a, ImportKind.CANDIDATES, [candidate_row(30, **cols), candidate_row(31)])
+    assert run.status == ImportStatus.DONE, run.report
+    admitted = Dossier.objects.get(candidate__id_number="036095000030")
+    spotted = Dossier.objects.get(candidate__id_number="036095000031")
+    queued = {t.process.artifact_object_id for t in tasks_queue(user=secretary_a)}
+    assert {admitted.pk, spotted.pk} <= queued
+    period = Period(vote_on - relativedelta(months=1), TODAY)
+    assert list(admitted_dossiers(organization=tree["district"], period=period)) == [admitted]
+    assert pipeline_of(tree["district"]).get(State.SPOTTED) == 1
+    client.force_login(secretary_a)
+    page = client.get(reverse("dossiers:detail", args=[admitted.pk])).content.decode()
+    assert "Nhập từ tệp" in page or run.file_name in page
+
+
+def test_a_formula_cell_is_read_as_its_stored_value_never_evaluated(secretary_a, cell_a):
+    row = candidate_row(40, occupation='=cmd|" /C calc"!A0')
+    run = run_import(secretary_a, ImportKind.CANDIDATES, [row])
+    # openpyxl writes it as a formula with no cached value: read as empty, the column is required.
+    assert run.status == ImportStatus.REFUSED
+    assert "Nghề nghiệp" in " ".join(run.report[0]["reasons"])
+    assert not Candidate.objects.exists()
