@@ -475,6 +475,7 @@ def walk(row: RowPlan, candidate: Candidate, cell: Organization, members: dict[s
     mentor = member("mentor")
     if mentor is not None:
         draft.mentors.append(Mentor(member=mentor, assigned_on=spotted))
+        out.history.append(("assign_mentor", State.SPOTTED, State.SPOTTED, spotted, {"member": mentor.full_name}))
     if target == 0:
         return out
     # Training: the class (enrol), then its certificate (complete).
@@ -493,6 +494,8 @@ def walk(row: RowPlan, candidate: Candidate, cell: Organization, members: dict[s
         else:
             draft.acts.append(PartyAct(kind=kinds[d["source"]], issuer=grassroots.name if grassroots else cell.name,
                                        date=d["union_resolution_on"], signer="—"))
+            out.history.append(("record_union_resolution", State.TRAINING, State.TRAINING, d["union_resolution_on"],
+                                {}))
     for n in (1, 2):
         introducer = member(f"introducer_{n}")
         if introducer is not None:
@@ -501,6 +504,8 @@ def walk(row: RowPlan, candidate: Candidate, cell: Organization, members: dict[s
                 _need(row, f"introducer_{n}_since")
                 continue
             draft.introducers.append(Introducer(member=introducer, worked_together_since=since, assigned_on=start))
+            out.history.append(("assign_introducer", State.TRAINING, State.TRAINING, start,
+                                {"member": introducer.full_name, "worked_together_since": since}))
     if target == 1:
         return out
     if not _need(row, "certificate_issued_on", "certificate_number"):

@@ -20,7 +20,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,10 +93,11 @@ def import_upload(*, user, kind: str, file_name: str, content: bytes, size: int 
     return run
 
 
-def _rows_of(run: ImportRun, progress=None) -> list[RowPlan]:
+def _rows_of(run: ImportRun, progress=None, *, record_total: bool = True) -> list[RowPlan]:
     sheet = reading.read(bytes(run.content), run.file_name)
-    ImportRun.objects.filter(pk=run.pk).update(total=len(sheet.rows))
-    run.total = len(sheet.rows)
+    if record_total:  # not inside the import's transaction: the progress connection updates the row
+        ImportRun.objects.filter(pk=run.pk).update(total=len(sheet.rows))
+        run.total = len(sheet.rows)
     return plans.plan(run.kind, sheet, user=run.user, progress=progress)
 
 
@@ -138,9 +139,16 @@ class _Progress:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def __call__(self, done: int) -> None:
-        if self.side is not None:
+        if self.side is None:
+            return
+        try:
             with self.side.cursor() as cursor:
+                # Never wait on a lock: a progress figure is not worth blocking the import.
+                cursor.execute("SET lock_timeout = '500ms'")
                 cursor.execute(f'UPDATE "{ImportRun._meta.db_table}" SET done = %s WHERE id = %s', [done, self.run_id])
+        except DatabaseError:
+            logger.warning("import %s: progress not recorded", self.run_id)
+            self.close()
 
     def close(self) -> None:
         if self.side is not None:
@@ -157,7 +165,9 @@ def import_apply(*, run: ImportRun, actor) -> ImportRun:
     progress = _Progress(run)
     try:
         with transaction.atomic():
-            rows = _rows_of(run)
+            # The run's row is written in this transaction only at the very end, after the
+            # progress connection is closed (it would wait for this transaction's lock).
+            rows = _rows_of(run, record_total=False)
             counts = _count(rows)
             if counts[REFUSED]:
                 transaction.set_rollback(True)
@@ -165,6 +175,7 @@ def import_apply(*, run: ImportRun, actor) -> ImportRun:
             else:
                 refused = False
                 WRITERS[run.kind](rows, run=run, actor=actor, progress=progress)
+                progress.close()
                 _finish(run, rows, counts, ImportStatus.DONE)
     except Exception as exc:
         logger.exception("import %s failed", run.pk)

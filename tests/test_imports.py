@@ -118,7 +118,10 @@ def test_a_late_state_dossier_behaves_like_a_walked_one(secretary_a, committee_m
     dossier = Dossier.objects.get(candidate__id_number="036095000002")
     assert dossier.state == State.HIGHER_APPROVAL
     events = list(DossierHistory.objects.filter(dossier=dossier))
-    assert [e.action for e in events][:3] == ["create", "enroll_training", "complete_training"]
+    actions = [e.action for e in events]
+    assert actions[0] == "create" and actions.index("enroll_training") < actions.index("record_branch_vote")
+    assert {"assign_mentor", "assign_introducer", "complete_training", "certify_personal_history",
+            "submit_for_vote"} <= set(actions)
     assert all(e.evidence["imported"] and e.evidence["sha256"] == run.sha256 and e.evidence["file"] == "hoso.xlsx"
                for e in events)
     open_tasks = Task.objects.filter(process=process_of(dossier), status__in=["NEW", "ASSIGNED"])
@@ -321,3 +324,13 @@ def test_a_formula_cell_is_read_as_its_stored_value_never_evaluated(secretary_a,
     assert run.status == ImportStatus.REFUSED
     assert "Nghề nghiệp" in " ".join(run.report[0]["reasons"])
     assert not Candidate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_progress_is_written_beside_the_open_import_transaction(secretary_a, cell_a):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the progress connection is used on PostgreSQL only")
+    run = run_import(secretary_a, ImportKind.CANDIDATES, [candidate_row(n) for n in range(50, 56)])
+    assert run.status == ImportStatus.DONE and run.created == 6 and run.done == 6
