@@ -226,18 +226,14 @@ def write_members(rows: list[RowPlan], *, run: ImportRun, actor, progress) -> No
         if row.action == UPDATE:
             row.target._history_user = actor
             row.target.save()
+    # Where the secretary declared the roster complete, the cell's figures are today's roster (as
+    # `member_add` keeps them); elsewhere the typed figures stay until the roster is declared.
     cells = {r.target.cell_id for r in rows if r.action in (CREATE, UPDATE)}
     today = timezone.localdate()
-    for cell in Organization.objects.filter(pk__in=cells):
-        if cell.roster_kept:
-            counts = roster.counts_on(cell, today)
-            Organization.objects.filter(pk=cell.pk).update(official_members=counts["official"],
-                                                           probationary_members=counts["probationary"])
-        else:
-            members = PartyMember.objects.filter(cell=cell, left_on__isnull=True)
-            Organization.objects.filter(pk=cell.pk).update(
-                official_members=members.filter(status=MemberStatus.OFFICIAL).count(),
-                probationary_members=members.filter(status=MemberStatus.PROBATIONARY).count())
+    for cell in Organization.objects.filter(pk__in=cells, roster_kept=True):
+        counts = roster.counts_on(cell, today)
+        Organization.objects.filter(pk=cell.pk).update(official_members=counts["official"],
+                                                       probationary_members=counts["probationary"])
 
 
 def _imported(run: ImportRun) -> dict:

@@ -236,8 +236,11 @@ def test_a_roster_is_imported_by_card_number_updated_and_then_unchanged(secretar
              "joined_on": "03/02/2010", "official_since": "03/02/2011"},
             {"card_number": "79100002", "full_name": "Vũ Thị Lan", "sex": "Nữ", "cell": "Chi bộ thôn 1",
              "joined_on": d(TODAY - relativedelta(months=2))}]
+    Organization.objects.filter(pk=cell_a.pk).update(roster_kept=True)
     run = run_import(secretary_a, ImportKind.MEMBERS, rows)
     assert run.status == ImportStatus.DONE and run.created == 2, run.report
+    cell_a.refresh_from_db()
+    assert (cell_a.official_members, cell_a.probationary_members) == (1, 1)  # the roster kept: counted from it
     assert PartyMember.objects.get(card_number="79100001").status == "official"
     assert PartyMember.objects.get(card_number="79100002").status == "probationary"
     assert PartyMember.objects.get(card_number="79100001").history.first().history_user == secretary_a
