@@ -128,6 +128,9 @@ def test_a_late_state_dossier_behaves_like_a_walked_one(secretary_a, committee_m
     walked = dossier_in_state(State.HIGHER_APPROVAL, cell=cell_a, introducers=members)
     assert open_steps(dossier) == open_steps(walked)
     assert "record_grassroots_admission" in open_steps(dossier)
+    again = run_import(secretary_a, ImportKind.CANDIDATES, [row], name="hoso.xlsx")
+    assert (again.status, again.created, again.unchanged) == (ImportStatus.DONE, 0, 1)
+    assert DossierHistory.objects.filter(dossier=dossier).count() == len(events)
     assert TaskDeadline.objects.filter(task__in=open_tasks, is_open=True).count() == open_tasks.count()
     dossier_record_grassroots_admission(dossier=dossier, actor=committee_member, meeting_date=TODAY,
                                         present=9, votes_for=9, votes_against=0, number="1-NQ/ĐU", signer="A")
