@@ -240,6 +240,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO (and a banner on every command); the attempts are in its
+    # tables (Phân quyền → An toàn đăng nhập). Lockouts are warnings and still logged.
+    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 # The admin's "revert to this version" would bypass dossiers.services (and the protected state).

@@ -13,7 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TWO_FACTOR_ENFORCED = False
 # django-axes logs every attempt at INFO; thousands of fuzzed logins would bury a failure's output.
 AXES_VERBOSE = False
-LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
 
 # Issue 18 §6: a `replica` alias that mirrors the test database, so that
 # tests/test_several_machines_replica.py can install the replica router and watch the statistics'

@@ -17,6 +17,7 @@ from api.services import token_create
 from builders.templates import dossier_copy
 from dossiers.models import PartyMember, State
 from exports.models import ExportKind
+from imports.models import ImportKind, ImportRun, ImportStatus
 from permissions.models import Role, RoleAssignment
 from web import views
 
@@ -60,10 +61,12 @@ def stage(tree, cell_a, cell_b, secretary_a, committee_member, approver, org_boa
     member = PartyMember.objects.filter(cell=cell_a).order_by("pk").first()
     admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
     token, _raw = token_create(user=secretary_a, name="fuzz", expires_on=dt.date.today() + dt.timedelta(days=30))
+    run = ImportRun.objects.create(kind=ImportKind.CANDIDATES, file_name="ds.xlsx", sha256="0" * 64, user=secretary_a,
+                                   organization=cell_a, status=ImportStatus.DONE)
     return {
         "users": {"secretary": secretary_a, "committee": committee_member, "approver": approver, "board": org_board,
                   "admin": admin, "anonymous": AnonymousUser()},
-        "token": token,
+        "token": token, "run": run,
         "spotted": spotted, "approval": approval, "probation": probation, "task": task, "assigned": assigned, "member": member,
         "tree": tree, "cell": cell_a, "other": other,
         "assignment": RoleAssignment.objects.filter(user=other).get(),
@@ -125,6 +128,9 @@ def endpoints(s) -> dict[str, tuple[str, str, str | None, dict]]:
             "include_exported": st.sampled_from(["on", "", "1"]), "format": st.sampled_from(["xlsx", "csv", "pdf", ""])}),
         "tokens:index": ("secretary", reverse("tokens:index"), reverse("tokens:index"), {}),
         "tokens:revoke": ("secretary", reverse("tokens:revoke", args=[s["token"].pk]), None, {"next": anything}),
+        # Import from Excel (issue 19): the upload form (files of any bytes), and confirming a run.
+        "imports:index": ("secretary", reverse("imports:index"), reverse("imports:index"), {}),
+        "imports:confirm": ("secretary", reverse("imports:confirm", args=[s["run"].pk]), None, {}),
     }
 
 
