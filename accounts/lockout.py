@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max, Sum
 from django.shortcuts import render
@@ -17,6 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.formatting import vn_date
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The login name attempts are counted under (axes' AXES_USERNAME_CALLABLE): what was typed, cut
+    to the longest login name there is and without NUL characters, so that any bytes posted to the
+    login page are counted and refused instead of failing to be stored (PostgreSQL: varchar(255),
+    no NUL)."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    name = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    if name is None:
+        return None
+    limit = get_user_model()._meta.get_field("username").max_length
+    return str(name).replace("\x00", "")[:limit]
 
 
 def client_ip(request) -> str | None:

@@ -327,6 +327,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the login page, i
 # append to the header: more lets a client choose his address, fewer locks the proxy's address.
 LOGIN_TRUSTED_PROXIES = env_int("LOGIN_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Attempts are counted under the typed login name, cut to the longest there is and without NUL.
+AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
 
 # django-otp: a TOTP app (QR code drawn by segno) and backup codes. Required for the roles that decide
 # or see a whole subtree (accounts.second_factor.REQUIRED_ROLES) and superusers; TWO_FACTOR_ENFORCED=0

@@ -7,6 +7,9 @@ the product's settings keep the strong hasher."""
 from .settings_bench import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Long enough for DEBUG=0 (config.settings refuses a weak key there): the tests' server processes
+# (tests/test_several_machines_servers.py) run with DEBUG off and read the sessions the tests sign.
+SECRET_KEY = "test-only-key-4f9c2a7e81d35b60c9e4f1a28d7b3c56e0a9f4d2b8c1e7a3"
 
 # Most tests log in with force_login and no second factor; tests/test_two_factor.py and the browser
 # test turn the requirement on (settings.TWO_FACTOR_ENFORCED = True).

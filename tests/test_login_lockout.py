@@ -203,3 +203,12 @@ def test_the_limits_come_from_the_environment_and_axes_comes_first_and_last():
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=Path(__file__).resolve().parent.parent,
                          capture_output=True, text=True, check=True).stdout.split()
     assert out == ["7", "1800", "1", "axes.backends.AxesStandaloneBackend", "axes.middleware.AxesMiddleware"]
+
+
+def test_a_login_name_of_any_length_or_bytes_is_counted_and_refused_without_an_error(client, db):
+    # Found by the fuzz on PostgreSQL: axes stored the typed name as it came (varchar(255), no NUL).
+    for name in ("Nguyễn " * 200, "bi\x00thu"):
+        response = client.post(reverse("login"), {"username": name, "password": "sai"})
+        assert response.status_code == 200
+    attempts = list(AccessAttempt.objects.values_list("username", flat=True))
+    assert attempts and all(len(a) <= 150 and "\x00" not in a for a in attempts)

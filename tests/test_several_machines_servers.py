@@ -62,6 +62,7 @@ def _environment(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SESSION_ENGINE", "DATABASE_REPLICA_URL"}}
     return {**env, "DJANGO_SETTINGS_MODULE": "config.settings_test", "DATABASE_URL": _database_url(),
             "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "0",
+            "HTTPS": "0",  # plain HTTP on the loopback: in production the reverse proxy speaks TLS
             **extra}
 
 
