@@ -307,8 +307,11 @@ class Plan:
 
 
 class Builder:
-    def __init__(self, today: dt.date | None = None):
+    def __init__(self, today: dt.date | None = None, scale: float = 1.0):
         self.today = today or timezone.localdate()
+        # A share of STATE_COUNTS' dossiers (the test of the seed builds a third of the district's);
+        # the busy cell keeps its cases in every state whatever the share.
+        self.scale = scale
         self.rng = random.Random(SEED)
         self.units: list[Unit] = []
         self.users: dict[str, object] = {}
@@ -516,7 +519,7 @@ class Builder:
         weights = [w for _u, w in weighted if w]
         plans: list[Plan] = []
         for state, (total, in_busy) in STATE_COUNTS.items():
-            variants = self._variants(state, total)
+            variants = self._variants(state, max(in_busy + 1, round(total * self.scale)))
             for i, (stop, ending) in enumerate(variants):
                 if i < in_busy:
                     unit, cell, is_busy = busy, busy_cell, True
@@ -1170,7 +1173,7 @@ class Builder:
             note="Sinh hoạt chi bộ thường kỳ; đảng viên đi làm ăn xa dự trực tuyến.")
 
 
-def build(today: dt.date | None = None) -> list[Dossier] | None:
+def build(today: dt.date | None = None, scale: float = 1.0) -> list[Dossier] | None:
     """Create the demo data in one transaction; None (and nothing written) if it is already there.
 
     The demo sends no mail: the tasks it gives out leave their notices in the application only
@@ -1179,7 +1182,7 @@ def build(today: dt.date | None = None) -> list[Dossier] | None:
     with mail_held_back(), transaction.atomic():
         if demo_exists():
             return None
-        dossiers = Builder(today).build()
+        dossiers = Builder(today, scale).build()
         ensure_demo_devices()
         return dossiers
 

@@ -34,6 +34,9 @@ from permissions.scoping import visible_dossiers
 from workflows.models import Notice
 from workflows.notify import deliver, digest
 
+# A third of the district's dossiers: every state, path and login of the demo, in a third of the time
+# (`make run` builds them all; the builder is the same).
+SCALE = 0.35
 # The mails the seed sent, its commit callbacks run (they would run when `make seed` commits).
 SEED_MAILS: list = []
 
@@ -44,7 +47,7 @@ def seeded(django_db_setup, django_db_blocker):
         out = StringIO()
         mail.outbox = []
         with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("seed_demo", stdout=out)
+            call_command("seed_demo", stdout=out, scale=SCALE)
         SEED_MAILS[:] = mail.outbox
         yield out.getvalue()
         transaction.set_rollback(True)
@@ -139,7 +142,10 @@ def test_one_commune_has_a_sub_committee_whose_cells_send_7_knd_and_14_knd_repor
 def test_every_state_has_at_least_one_dossier(seeded, db):
     present = set(Dossier.objects.values_list("state", flat=True))
     assert present == set(State.values)
-    assert 280 <= Dossier.objects.count() <= 320
+    # The builder's share of STATE_COUNTS, each state with at least the busy cell's cases and one more.
+    wanted = sum(max(in_busy + 1, round(total * SCALE)) for total, in_busy in demo.STATE_COUNTS.values())
+    assert Dossier.objects.count() == wanted
+    assert 280 <= sum(total for total, _busy in demo.STATE_COUNTS.values()) <= 320  # `make run`'s district
 
 
 def test_every_dossier_history_starts_with_create_and_ends_in_the_dossier_state(seeded, db):
@@ -175,7 +181,7 @@ def test_admissions_fall_in_this_year_and_the_last(seeded, db):
 def test_candidates_look_like_the_district_mostly_women_mostly_kinh(seeded, db):
     dossiers = Dossier.objects.select_related("candidate")
     women = sum(1 for d in dossiers if d.candidate.sex == "female")
-    assert 0.5 <= women / dossiers.count() <= 0.7
+    assert 0.45 <= women / dossiers.count() <= 0.75  # ~100 candidates drawn at 60 % women: ± 3 σ
     kinh = sum(1 for d in dossiers if d.candidate.ethnicity == "Kinh")
     assert kinh / dossiers.count() >= 0.85
     for d in dossiers:

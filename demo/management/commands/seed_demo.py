@@ -15,7 +15,11 @@ from dossiers.models import Dossier, Organization, PartyMember, State
 class Command(BaseCommand):
     help = "Create the demo data (Vụ Bản district, demo logins, dossiers in every state); safe to run twice."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="share of the ~300 dossiers to build (tests build fewer); every state keeps some")
+
+    def handle(self, *args, scale: float = 1.0, **options):
         if demo.demo_exists():
             demo.ensure_demo_devices()  # a demo seeded before issue 18 gets its second factor too
             self.stdout.write(_("The demo data is already there (%(district)s); nothing was changed.")
@@ -23,7 +27,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(_("Building the demo data, this takes a little while…"))
         started = time.monotonic()
-        dossiers = demo.build()
+        dossiers = demo.build(scale=scale)
         if dossiers is None:  # another process seeded in the meantime
             self.stdout.write(_("The demo data is already there (%(district)s); nothing was changed.")
                               % {"district": demo.DISTRICT_NAME})
