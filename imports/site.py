@@ -16,5 +16,6 @@ class ImportApplication(Application):
 
     index_path = path("", views.ImportIndexView.as_view(), name="index")
     template_path = path("template/", views.TemplateDownloadView.as_view(), name="template")
+    export_path = path("export/<int:pk>/", views.SubtreeExportView.as_view(), name="export")
     run_path = path("<int:pk>/", views.ImportRunView.as_view(), name="run")
     confirm_path = path("<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="confirm")

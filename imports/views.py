@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from dossiers.models import Organization
 from dossiers.refusals import Refusal
 from ui.pages import PageMixin
 
 from . import services, tasks
+from .exporting import export_scope, exportable, subtree_export
 from .models import ImportKind, ImportRun, ImportStatus
 from .reading import max_bytes
 from .scope import may_import, may_see_records, record_roots
@@ -49,6 +51,7 @@ class ImportIndexView(PageMixin, TemplateView):
     """`/imports/`: the upload form (for importers), the templates, the record of imports."""
 
     template_name = "imports/index.html"
+    exportable_shown = 100
 
     def prepare(self, request, *args, **kwargs):
         if not (may_import(request.user) or may_see_records(request.user)):
@@ -59,6 +62,8 @@ class ImportIndexView(PageMixin, TemplateView):
         page = Paginator(visible_runs(self.request.user), 30).get_page(self.request.GET.get("page"))
         ctx.update(form=kwargs.get("form") or UploadForm(), may_import=may_import(self.request.user),
                    kinds=ImportKind.choices, runs=page.object_list, page_obj=page,
+                   exportable=list(exportable(self.request.user)[:self.exportable_shown])
+                   if may_import(self.request.user) else [],
                    max_mb=f"{max_bytes() / 1048576:g}")
         return ctx
 
@@ -98,6 +103,19 @@ class TemplateDownloadView(PageMixin, View):
         response = HttpResponse(template_workbook(kind),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{file_name(kind)}"'
+        return response
+
+
+class SubtreeExportView(PageMixin, View):
+    """`/imports/export/<id>/`: the organisation's subtree as the three import files (a ZIP), for an
+    importer within whose scope it is; 404 elsewhere. Reads only (`imports.exporting`)."""
+
+    def get(self, request, pk):
+        organization = Organization.objects.filter(pk=pk).first()
+        if organization is None or not export_scope(request.user, organization):
+            raise Http404
+        response = HttpResponse(subtree_export(organization).zip(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="du-lieu-nhap-{organization.pk}.zip"'
         return response
 
 

@@ -92,6 +92,8 @@ RULES: dict[str, Rule] = {
     # An import is seen by its importer and, in their subtree, by inspection and the organisation
     # board; only the importer confirms it.
     "imports:run": Rule(lambda w: {"pk": w.run.pk}, {"secretary", "board", "auditor", "admin"}),
+    # The export in the templates' format: the importers of the subtree (the cell's secretary, the board).
+    "imports:export": Rule(lambda w: {"pk": w.cell.pk}, {"secretary", "board", "admin"}),
     "imports:confirm": Rule(lambda w: {"pk": w.run.pk}, OWNER_ONLY, method="post"),
     "reports:quota_edit": Rule(lambda w: {"pk": w.cell.pk, "year": timezone.localdate().year}, {"board", "admin"},
                                {"secretary", "deputy", "committee", "approver", "auditor"}),
