@@ -21,6 +21,7 @@ from django.utils import timezone
 from dossiers.models import Dossier, Organization, OrgLevel, State
 
 from . import dataset
+from .second_factor import verify_session
 
 User = get_user_model()
 
@@ -156,6 +157,9 @@ def page_urls(s: Subjects) -> list[tuple[str, str, User, Callable[[int], str]]]:
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
+    session = client.session
+    verify_session(session, user)
+    session.save()
     return client
 
 

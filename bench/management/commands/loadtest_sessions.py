@@ -21,10 +21,9 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench import dataset
+from bench.second_factor import verify_session
 from dossiers.models import Dossier, Organization, OrgLevel, State
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -39,8 +38,7 @@ def session_for(user, *, verified: bool = False) -> str:
     store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if verified:
-        device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        verify_session(store, user)
     store.create()
     return store.session_key
 
