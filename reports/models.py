@@ -124,6 +124,10 @@ class AdmissionProfile(models.Model):
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, primary_key=True, related_name="+",
                                    verbose_name=_("admission dossier"))
+    # The dossier's cell, copied with the dates: the report's structure counts a subtree's
+    # admissions from this table and the organisations alone, without reading the dossiers (issue 21).
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"),
+                             db_index=False)
     decision_date = models.DateField(_("admission decision date"))
     ceremony_date = models.DateField(_("admission ceremony date"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("age on the decision date"), null=True, blank=True)
@@ -133,9 +137,13 @@ class AdmissionProfile(models.Model):
         verbose_name = _("admission profile")
         verbose_name_plural = _("admission profiles")
         indexes = [
-            # The period's admissions with what the structure groups by, from the index alone.
-            models.Index(fields=["decision_date"], include=["ceremony_date", "age", "traits"],
+            # The period's admissions with what the structure groups by, from the index alone: a
+            # province or the country (every cell joined by a hash of the subtree's organisations)…
+            models.Index(fields=["decision_date"], include=["ceremony_date", "age", "traits", "cell"],
                          name="profile_decision"),
+            # …and a district or a grassroots organisation (its cells probed one by one).
+            models.Index(fields=["cell", "decision_date"], include=["ceremony_date", "age", "traits"],
+                         name="profile_cell_decision"),
         ]
 
     def __str__(self) -> str:

@@ -71,16 +71,22 @@ def has(traits: int, name: str) -> bool:
     return bool(traits & BIT[name])
 
 
+def _has_cell(model) -> bool:
+    # The migration that created the table (reports 0002) passes a historical model without it.
+    return any(f.name == "cell" for f in model._meta.concrete_fields)
+
+
 def _profile(model, dossier, candidate):
+    extra = {"cell_id": dossier.cell_id} if _has_cell(model) else {}
     return model(dossier_id=dossier.pk, decision_date=dossier.decision_date, ceremony_date=dossier.ceremony_date,
                  age=age_on(candidate.birth_date, dossier.decision_date),
-                 traits=traits_of(candidate, dossier.decision_date))
+                 traits=traits_of(candidate, dossier.decision_date), **extra)
 
 
 def _write(model, rows: list) -> None:
     if rows:
-        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["dossier"],
-                                  update_fields=["decision_date", "ceremony_date", "age", "traits"])
+        fields = ["decision_date", "ceremony_date", "age", "traits"] + (["cell"] if _has_cell(model) else [])
+        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["dossier"], update_fields=fields)
 
 
 def profile_refresh(*, dossier) -> None:
@@ -96,7 +102,7 @@ def profiles_rebuild(*, dossiers=None, profile_model=None, dossier_model=None, b
     qs = dossiers if dossiers is not None else dossier_model.objects.all()
     qs = (qs.filter(decision_date__isnull=False).select_related("candidate").order_by("pk")
           # The state too: the state machine reads it when each row is made (a query per row without).
-          .only("pk", "state", "decision_date", "ceremony_date", "candidate__sex", "candidate__birth_date",
+          .only("pk", "state", "cell", "decision_date", "ceremony_date", "candidate__sex", "candidate__birth_date",
                 "candidate__youth_union_joined_on", "candidate__professional_education", "candidate__ethnicity",
                 "candidate__religion", "candidate__workplace", "candidate__occupation"))
     written, rows = 0, []

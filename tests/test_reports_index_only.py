@@ -96,3 +96,14 @@ def test_the_allocation_and_the_children_progress_read_the_quotas_by_id(tree, ad
                                                                    period=Period.year(YEAR)))
     assert len(sql) == 1 and "JOIN" not in sql[0]
     assert [(p.organization.pk, p.quota.count) for p in progress] == [(tree["grassroots"].pk, 3)]
+
+
+@postgresql_only
+def test_a_subtree_structure_is_counted_from_the_profiles_and_organisations_alone(tree, admissions):
+    # Issue 21: the profile holds the dossier's cell, so a province's or a district's structure
+    # never reads the dossiers; a district is probed cell by cell through (cell, decision_date).
+    for org in (tree["province"], tree["district"]):
+        plans = _plans(lambda org=org: stats.structure_of(organization=org, period=Period.year(YEAR)))
+        assert plans and not any("dossiers_dossier" in plan for plan in plans), plans
+        assert any("Index Only Scan using profile_" in plan for plan in plans), plans
+    assert stats.structure_of(organization=tree["district"], period=Period.year(YEAR))[0].of == 4

@@ -122,3 +122,28 @@ def test_the_migration_writes_the_profiles_of_dossiers_already_admitted(cell_a, 
     AdmissionProfile.objects.all().delete()  # as before the migration
     migration.backfill(apps, None)
     assert list(AdmissionProfile.objects.values()) == written and written[0]["dossier_id"] == d.pk
+
+
+def test_the_profile_follows_the_dossier_to_another_cell(tree, cell_a, cell_b, secretary_a):
+    # Issue 21: the structure of a subtree reads the profile's own cell; a dossier moved to another
+    # cell counts there at once.
+    d = dossier_in_state(State.PROBATION, cell=cell_a, actor=secretary_a)
+    year = d.decision_date.year
+    assert AdmissionProfile.objects.get(dossier=d).cell_id == cell_a.pk
+    before_b = stats.structure_of(organization=cell_b, period=Period.year(year))[0].of
+    Dossier.objects.filter(pk=d.pk).update(cell=cell_b)  # as a transfer writes it, then saves
+    Dossier.objects.get(pk=d.pk).save()
+    assert AdmissionProfile.objects.get(dossier=d).cell_id == cell_b.pk
+    assert stats.structure_of(organization=cell_b, period=Period.year(year))[0].of == before_b + 1
+    assert stats.structure_of(organization=cell_a, period=Period.year(year))[0].of == 0
+
+
+def test_the_cell_migration_fills_every_profile_from_its_dossier(cell_a, cell_b, secretary_a):
+    from django.apps import apps
+
+    migration = __import__("reports.migrations.0003_profile_cell", fromlist=["fill_cells"])
+    d = dossier_in_state(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    AdmissionProfile.objects.filter(dossier=d).update(cell=cell_b)
+    migration.fill_cells(apps, None)
+    assert AdmissionProfile.objects.get(dossier=d).cell_id == cell_a.pk
+

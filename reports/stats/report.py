@@ -156,7 +156,7 @@ def structure_of(*, organization: Organization, period: Period, as_of: dt.date |
     profiles = AdmissionProfile.objects.filter(decision_date__gte=start, decision_date__lte=end,
                                                ceremony_date__lte=as_of)
     if organization.path:
-        profiles = profiles.filter(dossier__cell__path__startswith=organization.path)
+        profiles = profiles.filter(cell__path__startswith=organization.path)
     grouped = profiles.values_list("age", "traits").annotate(n=Count("*")).order_by()
     counts = dict.fromkeys((key for key, _label in lines), 0)
     total = 0
