@@ -67,6 +67,8 @@ class Results:
     cases_per_s: float | None = None
     task_completion_ms: float | None = None
     spiff_cases_per_s: float | None = None
+    # Issue 21: SpiffWorkflow doing our domain work (bench.spiff.fair_cases_per_second): equal work.
+    spiff_fair_cases_per_s: float | None = None
     form_pdf_s: float | None = None
     bundle_pdf_s: float | None = None
     floor_pdf_s: float | None = None
@@ -89,6 +91,7 @@ class Results:
                            "ratio_to_raw": worst.ratio_to_raw}
         return {"scale": self.scale, "dossiers": self.dossiers, "tasks": self.tasks, "pages": pages,
                 "cases_per_s": self.cases_per_s, "spiff_cases_per_s": self.spiff_cases_per_s,
+                "spiff_fair_cases_per_s": self.spiff_fair_cases_per_s,
                 "form_pdf_s": self.form_pdf_s, "bundle_pdf_s": self.bundle_pdf_s, "floor_pdf_s": self.floor_pdf_s}
 
     def detail(self) -> dict:
