@@ -55,9 +55,11 @@ def ensure_table() -> None:
                           "id integer PRIMARY KEY AUTOINCREMENT, step integer NOT NULL, state text NOT NULL)"))
 
 
-def run_case(spec, serializer) -> list[str]:
+def run_case(spec, serializer, *, on_task=None, pick=None) -> list[str]:
     """One case from start to end: complete each ready user task, run the engine, save the whole
-    workflow state. Returns the user tasks in the order they were completed."""
+    workflow state. Returns the user tasks in the order they were completed. `on_task(name)` is
+    called as each user task completes (the application's own work); `pick(ready)` chooses among
+    the ready ones (default: the first)."""
     from SpiffWorkflow import TaskState  # noqa: PLC0415
     from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: PLC0415
 
@@ -74,7 +76,9 @@ def run_case(spec, serializer) -> list[str]:
             ready = wf.get_tasks(state=TaskState.READY, manual=True)
             if not ready:
                 raise RuntimeError("SpiffWorkflow case stuck: no ready user task")
-            task = ready[0]
+            task = pick(ready) if pick else ready[0]
+            if on_task:
+                on_task(task.task_spec.name)
             task.data.update(TASK_DATA.get(task.task_spec.name, {}))
             task.run()
             wf.do_engine_steps()
@@ -127,32 +131,12 @@ def run_case_with_domain(spec, serializer, *, cell, actor) -> list[str]:
     arguments, so the same rule checks, evidence, history rows and profiles); the engine then runs
     and its whole state is saved, as in `run_case`. Of the ready tasks (the parallel branches) the
     one our walk takes first is done first, as a user picks one."""
-    from SpiffWorkflow import TaskState  # noqa: PLC0415
-    from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: PLC0415
+    from builders import factories  # noqa: PLC0415
 
-    from builders.factories import WALK, walk_start  # noqa: PLC0415
-
-    steps = {task: (i, step) for i, (_state, task, step) in enumerate(WALK)}
-    walk = walk_start(cell=cell, actor=actor)
-    wf = BpmnWorkflow(spec)
-    wf.do_engine_steps()
-    done = []
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} (step, state) VALUES (0, %s)", [serializer.serialize_json(wf)])
-        cursor.execute(f"SELECT max(id) FROM {TABLE}")
-        case_id = cursor.fetchone()[0]
-        while not wf.is_completed():
-            ready = wf.get_tasks(state=TaskState.READY, manual=True)
-            if not ready:
-                raise RuntimeError("SpiffWorkflow case stuck: no ready user task")
-            task = min(ready, key=lambda t: steps[t.task_spec.name][0])
-            steps[task.task_spec.name][1](walk)  # our rules, evidence, history: raises if refused
-            task.data.update(TASK_DATA.get(task.task_spec.name, {}))
-            task.run()
-            wf.do_engine_steps()
-            done.append(task.task_spec.name)
-            cursor.execute(f"UPDATE {TABLE} SET step = %s, state = %s WHERE id = %s",
-                           [len(done), serializer.serialize_json(wf), case_id])
+    steps = {task: (i, step) for i, (_state, task, step) in enumerate(factories.WALK)}
+    walk = factories.walk_start(cell=cell, actor=actor)
+    done = run_case(spec, serializer, on_task=lambda name: steps[name][1](walk),  # raises if our rules refuse
+                    pick=lambda ready: min(ready, key=lambda t: steps[t.task_spec.name][0]))
     if walk.dossier.state != "recognized":
         raise RuntimeError(f"the domain did not follow the engine: dossier {walk.dossier.state}")
     return done
