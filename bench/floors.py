@@ -157,3 +157,48 @@ def engine_cases_per_second(actor, n: int) -> float:
         rate = n / (time.perf_counter() - start)
         transaction.set_rollback(True)  # measured, not kept
     return rate
+
+
+# --- The machine while measuring ---------------------------------------------------------------
+
+
+class MachineLoad:
+    """How busy the machine was during a run, to say how far its figures can be trusted: the load
+    average at both ends, and the share of all cores' time that was busy, of which how much was this
+    process and the database server (`postgres` processes) — the rest is someone else's work."""
+
+    def __init__(self):
+        self.start = self._read()
+
+    @staticmethod
+    def _read() -> tuple[float, int, int, float, float]:
+        import os  # noqa: PLC0415
+        from pathlib import Path  # noqa: PLC0415
+
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle, iowait
+        tick = os.sysconf("SC_CLK_TCK")
+        own = sum(os.times()[:2])
+        postgres = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            if "(postgres)" in text:
+                parts = text.rsplit(")", 1)[1].split()
+                postgres += (int(parts[11]) + int(parts[12])) / tick
+        return os.getloadavg()[0], sum(fields), idle, own, postgres
+
+    def summary(self) -> dict:
+        import os  # noqa: PLC0415
+
+        load0, total0, idle0, own0, pg0 = self.start
+        load1, total1, idle1, own1, pg1 = self._read()
+        tick = os.sysconf("SC_CLK_TCK")
+        wall_core_s = max((total1 - total0) / tick, 1e-9)  # all cores' time over the run
+        busy = 1 - (idle1 - idle0) / max(total1 - total0, 1)
+        ours = min(((own1 - own0) + (pg1 - pg0)) / wall_core_s, busy)
+        return {"load_before": round(load0, 2), "load_after": round(load1, 2), "cores": os.cpu_count(),
+                "busy_share": round(busy, 3), "bench_and_postgres_share": round(ours, 3),
+                "other_share": round(max(busy - ours, 0.0), 3)}

@@ -85,3 +85,13 @@ def test_after_the_engine_floor_admission_tasks_still_get_their_deadlines(cell_a
                                      status="NEW")
     assert open_tasks.exists()
     assert TaskDeadline.objects.filter(task__in=open_tasks).count() == open_tasks.count()
+
+
+def test_the_machine_load_of_a_run_splits_the_busy_time_between_the_bench_and_others():
+    # Issue 21.6: a run says how loaded the machine was, so its figures can be weighed.
+    load = floors.MachineLoad()
+    sum(i * i for i in range(300_000))  # some work of this process
+    m = load.summary()
+    assert m["cores"] >= 1 and m["load_before"] >= 0
+    assert 0 <= m["bench_and_postgres_share"] <= m["busy_share"] <= 1
+    assert m["other_share"] == pytest.approx(m["busy_share"] - m["bench_and_postgres_share"], abs=0.002)

@@ -74,6 +74,7 @@ class Command(BaseCommand):
             return
         results = measure.Results(scale=scale, dossiers=report.dossiers, tasks=report.tasks,
                                   build_s=None if report.skipped else round(build_s, 1))
+        machine = floors.MachineLoad()
         s = measure.subjects()
         wanted = {p for p in only.split(",") if p}
         self.log(f"== pages ({requests} requests each; secretary of cell {s.cell.pk}, "
@@ -119,6 +120,7 @@ class Command(BaseCommand):
             results.form_pdf_s, results.bundle_pdf_s, results.floor_pdf_s = measure.pdf_times(s)
             self.log(f"  form {results.form_pdf_s} s, bundle {results.bundle_pdf_s} s, "
                      f"WeasyPrint floor {results.floor_pdf_s} s")
+        results.machine = machine.summary()
         self.table(results)
         if not no_write and not wanted:
             RESULTS.write_text(json.dumps(results.as_json(), indent=2, ensure_ascii=False) + "\n")
@@ -166,6 +168,11 @@ class Command(BaseCommand):
                      f"{r.engine_cases_per_s / r.spiff_cases_per_s:.2f}× SpiffWorkflow before any domain work")
             if r.cases_per_s:
                 self.log(f"ours against viewflow alone: {r.cases_per_s / r.engine_cases_per_s:.2f} (target ≥ 0.5)")
+        if r.machine:
+            m = r.machine
+            self.log(f"machine during the run: load average {m['load_before']} → {m['load_after']} on {m['cores']} cores; "
+                     f"CPU busy {m['busy_share']:.0%}, of which this bench and PostgreSQL "
+                     f"{m['bench_and_postgres_share']:.0%}, other work {m['other_share']:.0%}")
         shell = r.page_floors.get("shell", {})
         for p in r.pages:
             if p.ratio_to_raw and p.who in shell:
