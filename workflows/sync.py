@@ -47,11 +47,14 @@ def process_of(dossier: Dossier) -> AdmissionProcess | None:
     ).first()
 
 
-def open_processes(dossier: Dossier) -> list[Process]:
-    """Every unfinished process about the dossier: admission and periodic evaluations."""
-    return list(Process.objects.filter(
+def open_processes(dossier: Dossier, *, lock: bool = False) -> list[Process]:
+    """Every unfinished process about the dossier: admission and periodic evaluations; `lock`:
+    locked for the rest of the transaction, as viewflow's flow lock does (SELECT … FOR UPDATE on
+    the process rows, in pk order), all of them in this one statement."""
+    processes = Process.objects.filter(
         artifact_content_type=_dossier_type(), artifact_object_id=dossier.pk, finished__isnull=True,
-    ).order_by("pk"))
+    ).order_by("pk")
+    return list(processes.select_for_update() if lock else processes)
 
 
 def open_tasks(process) -> list[Task]:
@@ -59,27 +62,31 @@ def open_tasks(process) -> list[Task]:
 
 
 def _finish(task: Task, actor) -> None:
-    """Finish a human task on behalf of the user whose action did its work."""
-    with task.activation() as activation:  # re-reads the task under the process lock
-        if task.status not in OPEN_STATUSES:
-            return  # finished meanwhile (by another branch of this same synchronisation)
-        if task.status == STATUS.NEW:
-            if actor is None:
-                return
-            # Assigned and finished in one write (viewflow's assign() would save the task once more).
-            task.owner, task.status = actor, STATUS.ASSIGNED
-        elif actor is not None and task.owner_id != actor.pk:
-            # Someone else in the cell did the work: the task is theirs in the archive.
-            task.owner = actor
-        if task.status == STATUS.ASSIGNED:
-            activation.start(None)
-        activation.execute()
+    """Finish a human task on behalf of the user whose action did its work.
+
+    The task was read under the lock `advance` holds on its process (as `task.activation()`
+    would take it and re-read the task, its process and a savepoint around them, per task)."""
+    if task.status not in OPEN_STATUSES:
+        return  # finished meanwhile (by another branch of this same synchronisation)
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        if actor is None:
+            return
+        # Assigned and finished in one write (viewflow's assign() would save the task once more).
+        task.owner, task.status = actor, STATUS.ASSIGNED
+    elif actor is not None and task.owner_id != actor.pk:
+        # Someone else in the cell did the work: the task is theirs in the archive.
+        task.owner = actor
+    if task.status == STATUS.ASSIGNED:
+        activation.start(None)
+    activation.execute()
 
 
-def _cancel(process: Process) -> None:
-    for task in open_tasks(process):
-        with task.activation() as activation:
-            activation.cancel()
+def _cancel(process: Process, tasks: list[Task]) -> None:
+    """Cancel the process and its open `tasks` (read under the lock `advance` holds on it)."""
+    for task in tasks:
+        if task.process_id == process.pk and task.status in OPEN_STATUSES:
+            task.flow_task.activation_class(task).cancel()
     process.status = PROCESS.CANCELED
     process.finished = timezone.now()
     process.save(update_fields=["status", "finished"])
@@ -101,7 +108,7 @@ def advance(dossier: Dossier, actor) -> None:
 
     The dossier is read once (`snapshot`): finishing tasks changes tasks, never the dossier's
     facts, so one load serves every condition, gateway and deadline of this change."""
-    processes = open_processes(dossier)
+    processes = open_processes(dossier, lock=True)
     if not processes:
         return
     by_pk = {p.pk: p for p in processes}
@@ -121,10 +128,11 @@ def advance(dossier: Dossier, actor) -> None:
         closing = [p for p in processes if ended or (p.flow_class is EvaluationFlow
                                                       and fresh.state not in EVALUATION_STATES)]
         if closing:
-            for pk in Process.objects.filter(pk__in=[p.pk for p in closing], finished__isnull=True).values_list(
-                    "pk", flat=True):
-                _cancel(by_pk[pk])
-            tasks = _open_tasks_of(processes)
+            for process in closing:
+                # A process the tasks just finished has ended by itself (viewflow set it on this object).
+                if process.finished is None:
+                    _cancel(process, tasks)
+            tasks = [t for t in tasks if t.status in OPEN_STATUSES]
         deadlines.recompute(fresh, tasks=tasks)
 
 
