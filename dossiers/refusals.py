@@ -16,6 +16,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from . import evidence
+
 # The citation of a rule of the software itself (a stale page, a file too large, who may act):
 # printed where a Party text would be cited.
 APP_RULE = gettext_lazy("application rule")
@@ -98,12 +100,50 @@ def refusal_from(exc: ValidationError, model: type | None = None) -> Refusal:
     return Refusal(validation_reasons(exc, model))
 
 
-def clean_and_save(obj):
-    """`full_clean()` then `save()`: the one way a service writes a row it built; the validation
-    errors become a `Refusal` (and nothing is saved)."""
+def _loaded(obj) -> set[str]:
+    """The object's foreign keys whose row it holds, read from the database (the locked dossier,
+    the user acting, a row saved earlier in the same call): that row exists, asking again
+    whether it does (full_clean's `SELECT 1 … WHERE id = …`) is a statement for nothing."""
+    return {
+        f.name for f in obj._meta.concrete_fields
+        if f.is_relation and f.is_cached(obj) and (row := f.get_cached_value(obj)) is not None
+        and not row._state.adding and row.pk is not None and row.pk == getattr(obj, f.attname)
+    }
+
+
+def _full_clean(obj, fields: Iterable[str] | None) -> None:
+    """`Model.full_clean()`, but each loaded foreign key's row not looked up again (`_loaded`),
+    and, given `fields`, only those fields validated (with the rules and constraints on them)."""
+    exclude = set() if fields is None else {f.name for f in obj._meta.fields if f.name not in set(fields)}
+    errors: dict = {}
     try:
-        obj.full_clean()
+        obj.clean_fields(exclude=exclude | _loaded(obj))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        obj.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    # As full_clean: uniqueness and constraints only on the fields that passed.
+    exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+    for validate in (obj.validate_unique, obj.validate_constraints):
+        try:
+            validate(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_and_save(obj, *, fields: Iterable[str] | None = None):
+    """`full_clean()` then `save()`: the one way a service writes a row it built; the validation
+    errors become a `Refusal` (and nothing is saved). `fields`: on a row the service holds locked
+    (the dossier), the only fields it set: the others were valid when it read them, and are not
+    validated again."""
+    try:
+        _full_clean(obj, fields)
     except ValidationError as exc:
         raise refusal_from(exc, type(obj)) from exc
     obj.save()
+    evidence.written(obj)
     return obj

@@ -140,7 +140,7 @@ def advance(dossier: Dossier, actor) -> None:
 def on_dossier_changed(sender, dossier: Dossier, event, actor, **kwargs) -> None:
     token = deadlines.EFFECTIVE_ON.set(event.effective_on)
     try:
-        with snapshot.reading(snapshot.load(dossier.pk)):
+        with snapshot.reading(snapshot.of(dossier)):
             if event.action == "create":
                 AdmissionFlow.start.run(dossier=dossier)
             advance(dossier, actor)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .. import gates, roster, rules, steps
+from .. import evidence, gates, roster, rules, steps
 from ..models import (
     Dossier,
     DossierHistory,
@@ -33,6 +33,8 @@ def _lock(dossier: Dossier) -> Dossier:
         "candidate", "cell", "cell__parent", "cell__parent__parent").get(
         pk=dossier.pk
     )
+    # Its evidence is read once for the call, by the gates and then the workflow (`dossiers.evidence`).
+    evidence.read_on_demand(locked)
     if locked.state != dossier.state:
         raise Refusal(app_reason(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."

@@ -1,0 +1,70 @@
+"""The dossier's evidence read at most once per change: its relations (acts, votes, certificates…)
+loaded on first read and then kept on the instance, and forgotten when a row is written for it.
+
+A service locks the dossier (`services.base._lock`) and reads it through the gates, then writes;
+the workflow then reads the same facts to finish tasks and date deadlines (`workflows.snapshot`).
+Both read the one locked instance, so each relation costs one query if read and none if not, and
+a row written through `refusals.clean_and_save` makes its relation read again at the next read —
+what is shown after a change is what the change wrote.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from .models import Dossier, Introducer, Mentor
+
+# How a relation is loaded when first read (the people behind mentors and introducers with them).
+_LOOKUPS = {
+    "introducers": Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
+    "mentors": Prefetch("mentors", queryset=Mentor.objects.select_related("member")),
+}
+
+RELATIONS = frozenset({"certificates", "introducers", "mentors", "acts", "verifications", "opinions", "votes",
+                       "progress_reports", "self_reviews"})
+
+
+class _LoadedOnFirstRead(dict):
+    """The dossier's prefetch cache, filled per relation on first read: a change reads some of
+    the dossier's evidence (the acts, say) many times and most of it never. Django's related
+    managers read this dict first."""
+
+    def __init__(self, dossier: Dossier):
+        super().__init__()
+        self.dossier = dossier
+        self.loading = False
+
+    def __missing__(self, name: str):
+        # While loading, Django asks the manager for its plain queryset: a miss makes it build one.
+        if name not in RELATIONS or self.loading:
+            raise KeyError(name)
+        self.loading = True
+        try:
+            prefetch_related_objects([self.dossier], _LOOKUPS.get(name, name))
+        finally:
+            self.loading = False
+        return dict.__getitem__(self, name)
+
+
+def read_on_demand(dossier: Dossier) -> Dossier:
+    """`dossier`, its evidence now read on first use and kept (see the module's docstring)."""
+    dossier._prefetched_objects_cache = _LoadedOnFirstRead(dossier)
+    return dossier
+
+
+def reads_on_demand(dossier: Dossier) -> bool:
+    return isinstance(getattr(dossier, "_prefetched_objects_cache", None), _LoadedOnFirstRead)
+
+
+def written(obj) -> None:
+    """`obj` (a row of evidence) was just saved: the dossier it belongs to, if it is held read on
+    demand, reads that relation again next time, unless `obj` is already the very row it holds."""
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and field.related_model is Dossier and field.is_cached(obj):
+            dossier = field.get_cached_value(obj)
+            if dossier is None or not reads_on_demand(dossier):
+                continue
+            name = field.remote_field.get_accessor_name()
+            held = dict.get(dossier._prefetched_objects_cache, name)
+            if held is not None and not any(row is obj for row in held):
+                del dossier._prefetched_objects_cache[name]
