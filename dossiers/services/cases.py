@@ -127,7 +127,7 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
                 changed[name] = value
                 setattr(d, name, value)
         if changed:
-            clean_and_save(d)
+            clean_and_save(d, fields=changed)
             _history(d, actor, "update_details", d.state, note, **changed)
     return d
 

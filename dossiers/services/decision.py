@@ -156,6 +156,6 @@ def dossier_extend_decision(*, dossier: Dossier, actor, granted_by: str, granted
         extension = clean_and_save(DecisionExtension(dossier=d, granted_by=granted_by.strip(), granted_on=granted_on,
                                                      reason=reason.strip(), recorded_by=actor))
         d.decision_extended = True
-        clean_and_save(d)
+        clean_and_save(d, fields=["decision_extended"])
         _record(t, actor, note or reason, on=granted_on, granted_by=extension.granted_by, reason=extension.reason)
     return d

@@ -37,7 +37,7 @@ def _set_date(step: str, field_name: str, what: str):
             d = _lock(dossier)
             t = _require(d, step, on, _not_future(on, what))
             setattr(d, field_name, on)
-            clean_and_save(d)
+            clean_and_save(d, fields=[field_name])
             _record(t, actor, note, on=on, **{field_name: on})
         return d
     service.__name__ = f"dossier_{step}"

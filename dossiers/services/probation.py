@@ -92,7 +92,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
             outcome = "inconclusive"
             if rules.recognition_escalation_due(failed_votes=gates.recognition_votes_failed(d)):
                 d.escalated_on = meeting_date
-                clean_and_save(d)
+                clean_and_save(d, fields=["escalated_on"])
                 outcome = "escalated"
         _record(t, actor, note, on=meeting_date, vote=vote, act=act, outcome=outcome)
     return d

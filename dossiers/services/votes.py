@@ -79,6 +79,6 @@ def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: st
             reasons.append(app_reason(_("Enter the number and reference of the written consent.")))
         t = _require(d, "attach_provincial_approval", date, *reasons)
         d.provincial_approval_ref, d.provincial_approval_on = reference, date
-        clean_and_save(d)
+        clean_and_save(d, fields=["provincial_approval_ref", "provincial_approval_on"])
         _record(t, actor, note, on=date, reference=reference, date=date)
     return d
