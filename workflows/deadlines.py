@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
@@ -136,6 +138,35 @@ def _dossier_for(process) -> Dossier:
             or Dossier.objects.prefetch_related("acts", "votes").get(pk=process.artifact_object_id))
 
 
+@dataclass
+class _Batch:
+    new: list = field(default_factory=list)  # TaskDeadline rows not written yet
+    closed: list[int] = field(default_factory=list)  # tasks done or cancelled
+
+
+_BATCH: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("deadline_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, the deadlines of the tasks created are written together when the block ends (one
+    INSERT), and those of the tasks done or cancelled closed together (one UPDATE): finishing one
+    task that opens five writes two statements, not six. Each new deadline is on its task
+    (`task.deadline`) from the moment the task exists; nothing is written if the block fails."""
+    from .models import TaskDeadline
+
+    batch = _Batch()
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if batch.new:
+        TaskDeadline.objects.bulk_create(batch.new)
+    if batch.closed:
+        TaskDeadline.objects.filter(task_id__in=batch.closed, is_open=True).update(is_open=False)
+
+
 def attach(task) -> None:
     """Give a newly created human task its deadline (called from the Task post_save hook)."""
     from .models import TaskDeadline
@@ -146,7 +177,25 @@ def attach(task) -> None:
     period_end = (process.data or {}).get("period_end")
     due = due_for(task.flow_task.name, dossier, created,
                   period_end=dt.date.fromisoformat(period_end) if period_end else None)
-    TaskDeadline.objects.create(task=task, dossier=dossier, due_on=due.on, rule=due.rule[:255])
+    deadline = TaskDeadline(task=task, dossier=dossier, due_on=due.on, rule=due.rule[:255])
+    if (batch := _BATCH.get()) is not None:
+        batch.new.append(deadline)
+    else:
+        deadline.save()
+
+
+def close(task) -> None:
+    """The task is done or cancelled: its deadline leaves the follow-up lists."""
+    from .models import TaskDeadline
+
+    if (batch := _BATCH.get()) is None:
+        TaskDeadline.objects.filter(task=task, is_open=True).update(is_open=False)
+        return
+    pending = next((d for d in batch.new if d.task_id == task.pk), None)
+    if pending is not None:
+        pending.is_open = False  # created and closed in the same block
+    else:
+        batch.closed.append(task.pk)
 
 
 def recompute(dossier: Dossier, today: dt.date | None = None, *, tasks=None) -> int:

@@ -11,6 +11,7 @@ Every human task gets its deadline when viewflow creates it (`on_task_created`).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
@@ -28,7 +29,7 @@ from dossiers.signals import dossier_changed
 
 from . import deadlines, snapshot
 from .flows import EVALUATION_STATES, AdmissionFlow, EvaluationFlow, StepTask
-from .models import AdmissionProcess, TaskDeadline
+from .models import AdmissionProcess
 from .signals import mail_allowed, task_assigned
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -102,6 +103,41 @@ def _open_tasks_of(processes) -> list[Task]:
     return tasks
 
 
+# The tasks viewflow saves while `advance` finishes some (those finished, those it creates next, a
+# join it moves): {pk: the instance saved}, so that the open tasks are known without reading them again.
+_SAVED: contextvars.ContextVar[dict[int, Task] | None] = contextvars.ContextVar("workflow_saved_tasks", default=None)
+
+
+def _finish_all(tasks: list[Task], done: list[Task], actor, by_pk: dict[int, Process]) -> list[Task]:
+    """Finish `done` and return the processes' open tasks after it: `tasks` as the finishing left
+    them, and the ones viewflow created meanwhile, each with its deadline and process."""
+    saved: dict[int, Task] = {}
+    token = _SAVED.set(saved)
+    try:
+        with deadlines.batched():
+            for task in done:
+                _finish(task, actor)
+    finally:
+        _SAVED.reset(token)
+    held = {t.pk: t for t in tasks}
+    for pk, row in saved.items():
+        if pk in held and held[pk] is not row and row.status in OPEN_STATUSES and row.flow_task_type == "HUMAN":
+            return _open_tasks_of(by_pk.values())  # another copy of an open task: read them all again
+        held[pk] = row
+    still_open = []
+    for task in held.values():
+        if task.status not in OPEN_STATUSES:
+            continue
+        if task.process_id not in by_pk:
+            return _open_tasks_of(by_pk.values())  # a process of another dossier's? read them all again
+        task.process = by_pk[task.process_id]
+        if not Task.deadline.related.is_cached(task):
+            # A new human task has its deadline from `attach` (set on it); a gateway has none.
+            Task.deadline.related.set_cached_value(task, None)
+        still_open.append(task)
+    return sorted(still_open, key=lambda t: (t.created, t.pk))
+
+
 def advance(dossier: Dossier, actor) -> None:
     """Finish every task whose work is done, until none is; then close what the case no longer
     needs: everything when it ended, the periodic evaluations outside their states.
@@ -115,23 +151,23 @@ def advance(dossier: Dossier, actor) -> None:
     fresh = snapshot.current(dossier.pk) or snapshot.load(dossier.pk)
     with snapshot.reading(fresh):
         seen: set[int] = set()
+        tasks = _open_tasks_of(processes)
         while True:
-            tasks = _open_tasks_of(processes)
             done = [t for t in tasks if t.pk not in seen and isinstance(t.flow_task, StepTask)
                     and t.flow_task.is_done(by_pk[t.process_id], fresh)]
             if not done:
                 break
-            for task in done:
-                seen.add(task.pk)
-                _finish(task, actor)
+            seen.update(t.pk for t in done)
+            tasks = _finish_all(tasks, done, actor, by_pk)
         ended = fresh.state in FINAL_STATES
         closing = [p for p in processes if ended or (p.flow_class is EvaluationFlow
                                                       and fresh.state not in EVALUATION_STATES)]
         if closing:
-            for process in closing:
-                # A process the tasks just finished has ended by itself (viewflow set it on this object).
-                if process.finished is None:
-                    _cancel(process, tasks)
+            with deadlines.batched():
+                for process in closing:
+                    # A process the tasks just finished has ended by itself (viewflow set it on this object).
+                    if process.finished is None:
+                        _cancel(process, tasks)
             tasks = [t for t in tasks if t.status in OPEN_STATUSES]
         deadlines.recompute(fresh, tasks=tasks)
 
@@ -152,13 +188,17 @@ def on_dossier_changed(sender, dossier: Dossier, event, actor, **kwargs) -> None
 def on_task_created(sender, instance: Task, created: bool, raw: bool = False, **kwargs) -> None:
     """Every human task carries its deadline from the moment it exists; one assigned on creation
     (the mentor's evaluation) tells its owner."""
-    if raw or instance.flow_task_type != "HUMAN":
+    if raw:
+        return
+    if (saved := _SAVED.get()) is not None:
+        saved[instance.pk] = instance
+    if instance.flow_task_type != "HUMAN":
         return
     if not created:
         if instance.status not in OPEN_STATUSES:
             # Done or cancelled, however (a service, the sweep, viewflow's own admin): the
             # deadline leaves the follow-up lists.
-            TaskDeadline.objects.filter(task=instance, is_open=True).update(is_open=False)
+            deadlines.close(instance)
         return
     deadlines.attach(instance)
     if instance.owner_id is not None:
