@@ -111,7 +111,7 @@ def _loaded(obj) -> set[str]:
     }
 
 
-def _full_clean(obj, fields: Iterable[str] | None) -> None:
+def _full_clean(obj, fields: Iterable[str] | None, checked: set[str]) -> None:
     """`Model.full_clean()`, but each loaded foreign key's row not looked up again (`_loaded`),
     and, given `fields`, only those fields validated (with the rules and constraints on them)."""
     exclude = set() if fields is None else {f.name for f in obj._meta.fields if f.name not in set(fields)}
@@ -125,7 +125,7 @@ def _full_clean(obj, fields: Iterable[str] | None) -> None:
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     # As full_clean: uniqueness and constraints only on the fields that passed.
-    exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+    exclude |= {name for name in errors if name != NON_FIELD_ERRORS} | checked
     for validate in (obj.validate_unique, obj.validate_constraints):
         try:
             validate(exclude=exclude)
@@ -135,13 +135,14 @@ def _full_clean(obj, fields: Iterable[str] | None) -> None:
         raise ValidationError(errors)
 
 
-def clean_and_save(obj, *, fields: Iterable[str] | None = None):
+def clean_and_save(obj, *, fields: Iterable[str] | None = None, checked: Iterable[str] = ()):
     """`full_clean()` then `save()`: the one way a service writes a row it built; the validation
     errors become a `Refusal` (and nothing is saved). `fields`: on a row the service holds locked
     (the dossier), the only fields it set: the others were valid when it read them, and are not
-    validated again."""
+    validated again. `checked`: fields whose uniqueness the service has just checked itself under
+    the dossier's lock (a second verification of the same person): not asked of the database again."""
     try:
-        _full_clean(obj, fields)
+        _full_clean(obj, fields, set(checked))
     except ValidationError as exc:
         raise refusal_from(exc, type(obj)) from exc
     obj.save()

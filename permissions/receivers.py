@@ -17,7 +17,11 @@ def on_helper_changed(sender, instance, raw: bool = False, **kwargs) -> None:
         return
     from .services import dossier_access_sync  # noqa: PLC0415 - services import the models
 
-    member = PartyMember.objects.filter(pk=instance.member_id).select_related("user").first()
+    # The member the service assigned is on the row already: without a login, nothing to sync.
+    field = type(instance)._meta.get_field("member")
+    member = field.get_cached_value(instance) if field.is_cached(instance) else None
+    if member is None or member.pk != instance.member_id:
+        member = PartyMember.objects.filter(pk=instance.member_id).select_related("user").first()
     if member is not None and member.user_id:
         dossier_access_sync(dossier=instance.dossier, user=member.user)
 

@@ -29,10 +29,13 @@ from ..signals import dossier_changed
 def _lock(dossier: Dossier) -> Dossier:
     """The dossier row, locked for this transaction; refused if its state moved under the caller."""
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
+    # The member (from the ceremony on) with it: recognition and removal change him.
     locked = Dossier.objects.select_for_update(of=("self",)).select_related(
-        "candidate", "cell", "cell__parent", "cell__parent__parent").get(
+        "candidate", "cell", "cell__parent", "cell__parent__parent", "member").get(
         pk=dossier.pk
     )
+    if locked.member is not None and locked.member.cell_id == locked.cell_id:
+        locked.member.cell = locked.cell
     # Its evidence is read once for the call, by the gates and then the workflow (`dossiers.evidence`).
     evidence.read_on_demand(locked)
     if locked.state != dossier.state:

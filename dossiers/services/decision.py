@@ -125,7 +125,8 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
         d = _lock(dossier)
         t = _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
         decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
-        clean_and_save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by))
+        # One ceremony per dossier: the step is taken once, from the state it leaves (checked above).
+        clean_and_save(Ceremony(dossier=d, date=date, place=place, chaired_by=chaired_by), checked=["dossier"])
         c = d.candidate
         member = clean_and_save(PartyMember(full_name=c.full_name, sex=c.sex, birth_date=c.birth_date, cell=d.cell,
                                    status=MemberStatus.PROBATIONARY, joined_on=date, in_cell_since=date))

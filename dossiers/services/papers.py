@@ -64,7 +64,7 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
             reasons.append(app_reason(_("A verification already exists for this person.")))
         t = _require(d, "start_verification", sent_on, *reasons)
         v = clean_and_save(Verification(dossier=d, relative=relative, method=method, verifying_unit=verifying_unit,
-                               sent_on=sent_on))
+                               sent_on=sent_on), checked=["dossier"])  # one per person, checked above
         _record(t, actor, note, on=sent_on, verification=v,
                 subject=relative.full_name if relative else d.candidate.full_name)
     return d
@@ -87,7 +87,7 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
         t = _require(d, "conclude_verification", concluded_on, *reasons)
         verification.status = VerificationStatus.CONCLUDED
         verification.concluded_on, verification.conclusion, verification.has_issue = concluded_on, conclusion, has_issue
-        clean_and_save(verification)
+        clean_and_save(verification, fields=["status", "concluded_on", "conclusion", "has_issue"])
         _record(t, actor, note, on=concluded_on, verification=verification, has_issue=has_issue)
     return d
 

@@ -51,7 +51,7 @@ def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on
         if not number.strip():
             raise Refusal(_("Enter the certificate number."), rule=APP_RULE)
         cert.number, cert.issued_on, cert.end_date, cert.score = number, issued_on, end_date, score
-        clean_and_save(cert)
+        clean_and_save(cert, fields=["number", "issued_on", "end_date", "score"])
         _transition(d, "complete_training")
         _record(t, actor, note, on=issued_on, certificate=cert, number=number,
                 issued_on=issued_on)
