@@ -56,15 +56,36 @@ def reads_on_demand(dossier: Dossier) -> bool:
     return isinstance(getattr(dossier, "_prefetched_objects_cache", None), _LoadedOnFirstRead)
 
 
+def _order_key(obj):
+    """The key of the relation's order (its model's `Meta.ordering`, plain ascending fields), or
+    None when that order is not so simple: then the relation is read again instead."""
+    key = []
+    for name in obj._meta.ordering:
+        if not isinstance(name, str) or name.startswith(("-", "?")) or "__" in name:
+            return None
+        value = getattr(obj, obj._meta.get_field(name).attname)
+        if value is None:
+            return None
+        key.append(value)
+    return tuple(key)
+
+
 def written(obj) -> None:
     """`obj` (a row of evidence) was just saved: the dossier it belongs to, if it is held read on
-    demand, reads that relation again next time, unless `obj` is already the very row it holds."""
+    demand, holds it too, in the relation's order (what the next read would return), or reads
+    the relation again next time when that order cannot be told here."""
     for field in obj._meta.concrete_fields:
-        if field.is_relation and field.related_model is Dossier and field.is_cached(obj):
-            dossier = field.get_cached_value(obj)
-            if dossier is None or not reads_on_demand(dossier):
-                continue
-            name = field.remote_field.get_accessor_name()
-            held = dict.get(dossier._prefetched_objects_cache, name)
-            if held is not None and not any(row is obj for row in held):
-                del dossier._prefetched_objects_cache[name]
+        if not (field.is_relation and field.related_model is Dossier and field.is_cached(obj)):
+            continue
+        dossier = field.get_cached_value(obj)
+        if dossier is None or not reads_on_demand(dossier):
+            continue
+        name = field.remote_field.get_accessor_name()
+        held = dict.get(dossier._prefetched_objects_cache, name)
+        if held is None:
+            continue  # not read yet: it will be read with the row
+        rows = [row for row in held if row.pk != obj.pk] + [obj]
+        if getattr(held, "_result_cache", None) is None or (keys := [_order_key(row) for row in rows]).count(None):
+            del dossier._prefetched_objects_cache[name]
+            continue
+        held._result_cache = [row for _key, row in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])]

@@ -1,0 +1,67 @@
+"""The dossier's evidence read once per service call (`dossiers.evidence`): the gates and the
+workflow share what the locked dossier read, and what the call wrote is on it at once, in the
+order a fresh read gives — the page after a step shows the step done, never the dossier before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from builders.templates import dossier_copy
+from dossiers import services
+from dossiers.models import ActKind, Dossier, Introducer, PartyAct, State
+
+from .factories import PartyMemberFactory
+
+
+def reads_of(queries: CaptureQueriesContext, table: str) -> int:
+    """The reads of the table's rows (not full_clean's `SELECT 1 … LIMIT 1` uniqueness checks)."""
+    return sum(1 for q in queries.captured_queries if q["sql"].lstrip().startswith(f'SELECT "{table}"."id"'))
+
+
+def test_it_reads_the_acts_once_in_a_vote_and_shows_the_resolution_it_wrote(cell_a, secretary_a):
+    d = dossier_copy(State.BRANCH_VOTE, cell=cell_a, actor=secretary_a)
+    on = timezone.localdate() - dt.timedelta(days=1)
+    with CaptureQueriesContext(connection) as queries:
+        d = services.dossier_record_branch_vote(dossier=d, actor=secretary_a, meeting_date=on, eligible=9, present=9,
+                                                votes_for=9, votes_against=0, number="1-NQ/CB", signer="Bí thư")
+    # The gate read the acts, the workflow's conditions and deadlines read them after the write.
+    assert reads_of(queries, "dossiers_partyact") == 1
+    assert d.state == State.HIGHER_APPROVAL
+    with CaptureQueriesContext(connection) as after:
+        held = [(a.kind, a.number) for a in d.acts.all()]
+    assert len(after) == 0, "the dossier the service returns holds its acts"
+    assert held == [(a.kind, a.number) for a in PartyAct.objects.filter(dossier=d)]
+    assert (ActKind.BRANCH_ADMISSION, "1-NQ/CB") in held
+
+
+def test_a_row_written_after_its_relation_was_read_takes_its_place_in_the_relations_order(cell_a, secretary_a):
+    """The second introducer, assigned from an earlier date, comes first, as a fresh read has it."""
+    d = dossier_copy(State.TRAINING, cell=cell_a, actor=secretary_a)
+    first, second = PartyMemberFactory(cell=cell_a), PartyMemberFactory(cell=cell_a)
+    today = timezone.localdate()
+    d = services.dossier_assign_introducer(dossier=d, actor=secretary_a, member=first,
+                                           worked_together_since=today - dt.timedelta(days=800), assigned_on=today)
+    d = services.dossier_assign_introducer(dossier=d, actor=secretary_a, member=second,
+                                           worked_together_since=today - dt.timedelta(days=800),
+                                           assigned_on=today - dt.timedelta(days=3))
+    fresh = list(Introducer.objects.filter(dossier=d).values_list("member_id", flat=True))
+    assert fresh == [second.pk, first.pk]
+    assert [i.member_id for i in d.introducers.all()] == fresh
+    assert [i.member.full_name for i in d.introducers.all()] == [second.full_name, first.full_name]
+
+
+def test_a_verification_concluded_shows_concluded_on_the_dossier_the_service_returns(cell_a, secretary_a):
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    sent = timezone.localdate() - dt.timedelta(days=5)
+    d = services.dossier_start_verification(dossier=d, actor=secretary_a, relative=None, method="letter",
+                                            verifying_unit="Đảng ủy xã", sent_on=sent)
+    verification = Dossier.objects.get(pk=d.pk).verifications.get(relative=None)  # as a page would read it
+    d = services.dossier_conclude_verification(dossier=d, actor=secretary_a, verification=verification,
+                                               concluded_on=sent + dt.timedelta(days=1), conclusion="Rõ ràng.")
+    held = [(v.pk, v.status, v.conclusion) for v in d.verifications.all()]
+    assert held == [(v.pk, v.status, v.conclusion) for v in Dossier.objects.get(pk=d.pk).verifications.all()]
+    assert (verification.pk, "concluded", "Rõ ràng.") in held
