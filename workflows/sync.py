@@ -48,14 +48,11 @@ def process_of(dossier: Dossier) -> AdmissionProcess | None:
     ).first()
 
 
-def open_processes(dossier: Dossier, *, lock: bool = False) -> list[Process]:
-    """Every unfinished process about the dossier: admission and periodic evaluations; `lock`:
-    locked for the rest of the transaction, as viewflow's flow lock does (SELECT … FOR UPDATE on
-    the process rows, in pk order), all of them in this one statement."""
-    processes = Process.objects.filter(
+def open_processes(dossier: Dossier) -> list[Process]:
+    """Every unfinished process about the dossier: admission and periodic evaluations."""
+    return list(Process.objects.filter(
         artifact_content_type=_dossier_type(), artifact_object_id=dossier.pk, finished__isnull=True,
-    ).order_by("pk")
-    return list(processes.select_for_update() if lock else processes)
+    ).order_by("pk"))
 
 
 def open_tasks(process) -> list[Task]:
@@ -103,6 +100,17 @@ def _open_tasks_of(processes) -> list[Task]:
     return tasks
 
 
+def _locked_open_tasks(dossier: Dossier) -> list[Task]:
+    """The open tasks of the dossier's unfinished processes (each with its deadline and process),
+    those processes locked for the rest of the transaction as viewflow's flow lock does
+    (SELECT … FOR UPDATE OF the process rows): one statement. An unfinished process always has an
+    open task (a join waiting is one), so none is left out."""
+    return list(
+        Task.objects.filter(process__artifact_content_type=_dossier_type(), process__artifact_object_id=dossier.pk,
+                            process__finished__isnull=True, status__in=OPEN_STATUSES)
+        .select_related("process", "deadline").select_for_update(of=("process",)).order_by("created", "pk"))
+
+
 # The tasks viewflow saves while `advance` finishes some (those finished, those it creates next, a
 # join it moves): {pk: the instance saved}, so that the open tasks are known without reading them again.
 _SAVED: contextvars.ContextVar[dict[int, Task] | None] = contextvars.ContextVar("workflow_saved_tasks", default=None)
@@ -144,14 +152,16 @@ def advance(dossier: Dossier, actor) -> None:
 
     The dossier is read once (`snapshot`): finishing tasks changes tasks, never the dossier's
     facts, so one load serves every condition, gateway and deadline of this change."""
-    processes = open_processes(dossier, lock=True)
-    if not processes:
+    tasks = _locked_open_tasks(dossier)
+    if not tasks:
         return
-    by_pk = {p.pk: p for p in processes}
+    by_pk: dict[int, Process] = {}
+    for task in tasks:
+        task.process = by_pk.setdefault(task.process_id, task.process)
+    processes = list(by_pk.values())
     fresh = snapshot.current(dossier.pk) or snapshot.load(dossier.pk)
     with snapshot.reading(fresh):
         seen: set[int] = set()
-        tasks = _open_tasks_of(processes)
         while True:
             done = [t for t in tasks if t.pk not in seen and isinstance(t.flow_task, StepTask)
                     and t.flow_task.is_done(by_pk[t.process_id], fresh)]
