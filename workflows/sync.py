@@ -124,6 +124,8 @@ def _finish_all(tasks: list[Task], done: list[Task], actor, by_pk: dict[int, Pro
     try:
         with deadlines.batched():
             for task in done:
+                if (newer := saved.get(task.pk)) is not None and newer is not task:
+                    task.status = newer.status  # moved meanwhile by another branch of this synchronisation
                 _finish(task, actor)
     finally:
         _SAVED.reset(token)
