@@ -187,10 +187,11 @@ def test_the_dossier_of_another_cell_is_not_found(client, secretary_a, cell_b):
     assert client.get(reverse("dossiers:detail", args=[999999])).status_code == 404
 
 
-# The case and its evidence (15), the user's scope from guardian (1), the personal-data read log
-# (1 insert) and the official documents panel (4: the issuers' organisations come with the dossier);
-# constant in the evidence and the dossiers.
-DOSSIER_PAGE_QUERIES = 21
+# The shell (2: the user, their scope from guardian) and the page's own 7: the dossier, its evidence
+# (one query, `dossiers.loading`), the cell's ancestors, the personal-data read log (1 insert), the
+# process's tasks, the user's roles and the official documents panel's issued papers; constant in
+# the evidence, the history and the dossiers.
+DOSSIER_PAGE_QUERIES = 9
 
 
 def test_the_page_of_a_recognized_member_shows_the_whole_case_in_a_fixed_number_of_queries(

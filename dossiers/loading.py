@@ -1,0 +1,157 @@
+"""A dossier's related rows in one round trip.
+
+`prefetch_related` costs one query per relation: a dossier page read its eleven evidence
+relations in eleven queries, about 1 ms of Django's compiler and row-building each for a handful
+of rows. `load_related` reads them all in one `UNION ALL` of small selects, each row a JSON object
+built by the database (`json_build_object` on PostgreSQL, `json_object` on SQLite), and fills the
+same caches `prefetch_related` fills: `dossier.certificates.all()` then costs no query, as before.
+
+The SQL is written from the models' metadata (the columns of every concrete field, and of the
+foreign keys loaded with the row as `select_related` does), never from user input; values come
+back as JSON and are turned into the fields' Python types here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from operator import attrgetter
+
+from django.conf import settings
+from django.db import connections, models
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+@dataclass(frozen=True)
+class Related:
+    """One relation to load: `attr` of the owner (a reverse foreign key's accessor, such as
+    "certificates", or "candidate.relatives" through a loaded foreign key), the rows sorted by
+    `order` (field names; the primary key breaks ties), `joins` the foreign keys of each row to load
+    with it."""
+
+    attr: str
+    order: tuple[str, ...] = ()
+    joins: tuple[str, ...] = ()
+
+
+def _json_function(vendor: str) -> str:
+    return "json_build_object" if vendor == "postgresql" else "json_object"
+
+
+def _object_sql(model, alias: str, vendor: str, qn) -> str:
+    pairs = ", ".join(f"'{f.attname}', {alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
+    return f"{_json_function(vendor)}({pairs})"
+
+
+@cache
+def _converters(model, vendor: str) -> tuple:
+    """(attname, converter or None) of every concrete field, in their order: JSON carries dates,
+    timestamps, booleans and decimals as strings or numbers."""
+    out = []
+    for f in model._meta.concrete_fields:
+        convert = None
+        if isinstance(f, models.DateTimeField):
+            convert = _to_datetime
+        elif isinstance(f, models.DateField):
+            convert = _to_date
+        elif isinstance(f, models.BooleanField):
+            convert = bool
+        elif isinstance(f, models.DecimalField):
+            convert = lambda v: Decimal(str(v))  # noqa: E731
+        elif isinstance(f, models.JSONField) and vendor != "postgresql":
+            # SQLite keeps JSON as text, which json_object embeds as a string.
+            convert = json.loads
+        out.append((f.attname, convert))
+    return tuple(out)
+
+
+def _to_date(value):
+    return value if isinstance(value, dt.date) else parse_date(value)
+
+
+def _to_datetime(value):
+    # PostgreSQL writes ISO 8601 with the session's offset (UTC); SQLite stores UTC without one.
+    stamp = parse_datetime(value)
+    if stamp is not None and stamp.tzinfo is None and settings.USE_TZ:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp
+
+
+def _instance(model, data: dict, db: str, vendor: str):
+    values = []
+    for name, convert in _converters(model, vendor):
+        value = data.get(name)
+        values.append(convert(value) if convert is not None and value is not None else value)
+    return model.from_db(db, None, values)
+
+
+def _sort_key(names: list[str]):
+    getters = [attrgetter(name) for name in names]
+
+    def key(obj):
+        # NULLs last, as PostgreSQL sorts them.
+        return [(True, 0) if (v := g(obj)) is None else (False, v) for g in getters]
+
+    return key
+
+
+def _owner_of(root, attr: str):
+    *path, name = attr.split(".")
+    owner = root
+    for step in path:
+        owner = getattr(owner, step)
+    return owner, name
+
+
+def load_related(root: models.Model, relations: list[Related]) -> None:
+    """Load `relations` of `root` in one query and cache them as `prefetch_related` would (the
+    rows' foreign key back to their owner cached too). Owners reached through a dotted `attr`
+    must already be loaded (select_related)."""
+    db = root._state.db or "default"
+    connection = connections[db]
+    vendor, qn = connection.vendor, connection.ops.quote_name
+    selects, params, plans = [], [], []
+    for n, rel in enumerate(relations):
+        owner, name = _owner_of(root, rel.attr)
+        back = getattr(type(owner), name).field  # the row's foreign key to its owner
+        model = back.model
+        joined = [model._meta.get_field(j) for j in rel.joins]
+        columns = [f"'{f.attname}', t.{qn(f.column)}" for f in model._meta.concrete_fields]
+        joins_sql = []
+        for i, fk in enumerate(joined):
+            target = fk.related_model
+            alias = f"j{i}"
+            columns.append(f"'{fk.name}', CASE WHEN {alias}.{qn(target._meta.pk.column)} IS NULL THEN NULL "
+                           f"ELSE {_object_sql(target, alias, vendor, qn)} END")
+            joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
+                             f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
+        selects.append(
+            f"SELECT {n} AS k, {_json_function(vendor)}({', '.join(columns)}) AS j "
+            f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE t.{qn(back.column)} = %s"
+        )
+        params.append(owner.pk)
+        plans.append((owner, name, back, model, joined, rel.order))
+    rows_by_part: list[list] = [[] for _ in relations]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for k, data in cursor.fetchall():
+            rows_by_part[k].append(json.loads(data) if isinstance(data, str) else data)
+    for (owner, name, back, model, joined, order), rows in zip(plans, rows_by_part, strict=True):
+        objects = []
+        for data in rows:
+            obj = _instance(model, data, db, vendor)
+            back.set_cached_value(obj, owner)
+            for fk in joined:
+                nested = data.get(fk.name)
+                if isinstance(nested, str):
+                    nested = json.loads(nested)
+                fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor) if nested else None)
+            objects.append(obj)
+        objects.sort(key=_sort_key([*order, model._meta.pk.attname]))
+        queryset = getattr(owner, name).all()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        owner.__dict__.setdefault("_prefetched_objects_cache", {})[back.remote_field.cache_name] = queryset
