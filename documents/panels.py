@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dossiers.formatting import vn_name
+from dossiers.loading import Related
 from dossiers.models import Dossier
 from permissions.actions import may_take
 from ui.links import pk_word_url_maker
@@ -15,6 +16,14 @@ from .catalogue import FORMS, SCAN_STEPS, DocumentForm
 from .context import shared_pieces
 from .models import IssuedDocument
 from .services import document_missing
+
+# The issued documents a panel reads, for `permissions.selectors.dossier_for_page(also=…)`: one
+# query less for the dossier page (the PDF and its data stay in the database).
+ISSUED_FOR_PANEL = Related(
+    "issued_documents", order=("version",), to_attr="panel_issued_documents",
+    fields=("dossier", "form_code", "subject", "version", "number", "document_date", "issuer_name", "title",
+            "sha256", "size", "issued_at", "issued_by", "reason"),
+)
 
 
 @dataclass
@@ -65,7 +74,10 @@ def _relevant(form: DocumentForm, dossier: Dossier, issued: list[IssuedDocument]
 
 def form_rows(user, dossier: Dossier, *, step: str = "", issued: list[IssuedDocument] | None = None) -> list[FormRow]:
     """One row per form (and per introducer for 3-KNĐ) that concerns the dossier now: its step's
-    state, or its evidence recorded. One query for the issued documents unless given."""
+    state, or its evidence recorded. One query for the issued documents unless given, or loaded
+    with the dossier (`ISSUED_FOR_PANEL`, as the dossier page does)."""
+    if issued is None:
+        issued = getattr(dossier, ISSUED_FOR_PANEL.to_attr, None)
     if issued is None:
         issued = list(IssuedDocument.objects.filter(dossier=dossier).defer("pdf", "data")
                       .select_related("issued_by").order_by("version"))

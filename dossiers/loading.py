@@ -29,12 +29,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 class Related:
     """One relation to load: `attr` of the owner (a reverse foreign key's accessor, such as
     "certificates", or "candidate.relatives" through a loaded foreign key), the rows sorted by
-    `order` (field names; the primary key breaks ties), `joins` the foreign keys of each row to load
-    with it."""
+    `order` (field names, ascending; the primary key breaks ties), `joins` the foreign keys of each
+    row to load with it."""
 
     attr: str
     order: tuple[str, ...] = ()
     joins: tuple[str, ...] = ()
+    # Only these columns (the others load on first access, as `.only()` leaves them).
+    fields: tuple[str, ...] = ()
+    # A plain list in this attribute of the owner instead of the relation's cache (as
+    # `Prefetch(to_attr=…)`), for a part of the relation: the last `last` rows in `order`.
+    to_attr: str = ""
+    last: int = 0
 
 
 def _json_function(vendor: str) -> str:
@@ -46,12 +52,20 @@ def _object_sql(model, alias: str, vendor: str, qn) -> str:
     return f"{_json_function(vendor)}({pairs})"
 
 
+def _loaded_fields(model, names: tuple[str, ...] = ()) -> list:
+    fields = model._meta.concrete_fields
+    if not names:
+        return list(fields)
+    wanted = {model._meta.get_field(n).attname for n in names} | {model._meta.pk.attname}
+    return [f for f in fields if f.attname in wanted]
+
+
 @cache
-def _converters(model, vendor: str) -> tuple:
-    """(attname, converter or None) of every concrete field, in their order: JSON carries dates,
+def _converters(model, vendor: str, names: tuple[str, ...] = ()) -> tuple:
+    """(attname, converter or None) of the loaded fields, in their order: JSON carries dates,
     timestamps, booleans and decimals as strings or numbers."""
     out = []
-    for f in model._meta.concrete_fields:
+    for f in _loaded_fields(model, names):
         convert = None
         if isinstance(f, models.DateTimeField):
             convert = _to_datetime
@@ -80,12 +94,13 @@ def _to_datetime(value):
     return stamp
 
 
-def _instance(model, data: dict, db: str, vendor: str):
+def _instance(model, data: dict, db: str, vendor: str, names: tuple[str, ...] = ()):
+    converters = _converters(model, vendor, names)
     values = []
-    for name, convert in _converters(model, vendor):
+    for name, convert in converters:
         value = data.get(name)
         values.append(convert(value) if convert is not None and value is not None else value)
-    return model.from_db(db, None, values)
+    return model.from_db(db, [name for name, _c in converters] if names else None, values)
 
 
 def _sort_key(names: list[str]):
@@ -119,7 +134,7 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
         back = getattr(type(owner), name).field  # the row's foreign key to its owner
         model = back.model
         joined = [model._meta.get_field(j) for j in rel.joins]
-        columns = [f"'{f.attname}', t.{qn(f.column)}" for f in model._meta.concrete_fields]
+        columns = [f"'{f.attname}', t.{qn(f.column)}" for f in _loaded_fields(model, rel.fields)]
         joins_sql = []
         for i, fk in enumerate(joined):
             target = fk.related_model
@@ -128,21 +143,29 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
                            f"ELSE {_object_sql(target, alias, vendor, qn)} END")
             joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
                              f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
+        where = f"t.{qn(back.column)} = %s"
+        params.append(owner.pk)
+        if rel.last:
+            # The last rows through a subquery: SQLite allows no LIMIT in a UNION's members.
+            pk, latest = qn(model._meta.pk.column), ", ".join(
+                f"u.{qn(model._meta.get_field(o).column)} DESC" for o in (*rel.order, model._meta.pk.name))
+            where += (f" AND t.{pk} IN (SELECT u.{pk} FROM {qn(model._meta.db_table)} u "
+                      f"WHERE u.{qn(back.column)} = %s ORDER BY {latest} LIMIT {int(rel.last)})")
+            params.append(owner.pk)
         selects.append(
             f"SELECT {n} AS k, {_json_function(vendor)}({', '.join(columns)}) AS j "
-            f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE t.{qn(back.column)} = %s"
+            f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE {where}"
         )
-        params.append(owner.pk)
-        plans.append((owner, name, back, model, joined, rel.order))
+        plans.append((owner, name, back, model, joined, rel))
     rows_by_part: list[list] = [[] for _ in relations]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         for k, data in cursor.fetchall():
             rows_by_part[k].append(json.loads(data) if isinstance(data, str) else data)
-    for (owner, name, back, model, joined, order), rows in zip(plans, rows_by_part, strict=True):
+    for (owner, name, back, model, joined, rel), rows in zip(plans, rows_by_part, strict=True):
         objects = []
         for data in rows:
-            obj = _instance(model, data, db, vendor)
+            obj = _instance(model, data, db, vendor, rel.fields)
             back.set_cached_value(obj, owner)
             for fk in joined:
                 nested = data.get(fk.name)
@@ -150,7 +173,10 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
                     nested = json.loads(nested)
                 fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor) if nested else None)
             objects.append(obj)
-        objects.sort(key=_sort_key([*order, model._meta.pk.attname]))
+        objects.sort(key=_sort_key([*rel.order, model._meta.pk.attname]))
+        if rel.to_attr:
+            setattr(owner, rel.to_attr, objects)
+            continue
         queryset = getattr(owner, name).all()
         queryset._result_cache = objects
         queryset._prefetch_done = True

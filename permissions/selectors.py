@@ -44,19 +44,19 @@ def dossier_list(*, user) -> QuerySet[Dossier]:
 LIST_COLUMNS = ("id", "state", "spotted_on", "candidate__full_name", "candidate__birth_date", "cell__name")
 
 
-def dossier_for_page(*, user, pk) -> Dossier:
+def dossier_for_page(*, user, pk, also: tuple[Related, ...] = ()) -> Dossier:
     """The dossier with every piece of evidence its page and its gates read; 404 outside the
     user's scope. Three queries whatever the database size and the dossier's history: the dossier
     (with candidate, cell, member, ceremony, and the viewer's party member id), its evidence
     relations together (`dossiers.loading`: one per relation cost a dossier page eleven queries),
-    and the cell's ancestors."""
+    and the cell's ancestors. `also`: more relations a page reads, in the evidence's query."""
     viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
     queryset = (
         Dossier.objects.select_related("candidate", "cell", "member", "ceremony")
         .annotate(viewer_member_id=Subquery(viewer_member))
     )
     dossier = access_dossier(user, pk, queryset=queryset)
-    load_related(dossier, EVIDENCE)
+    load_related(dossier, [*EVIDENCE, *also])
     link_ancestors(dossier.cell)
     _remember_viewer_member(user, dossier)
     return dossier
@@ -74,7 +74,6 @@ EVIDENCE = [
     Related("votes", order=("meeting_date",)),
     Related("progress_reports", order=("period_end",), joins=("mentor",)),
     Related("self_reviews"),
-    Related("events", order=("at",), joins=("actor",)),
 ]
 
 

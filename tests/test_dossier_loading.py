@@ -4,6 +4,7 @@ and types, in the same order as `prefetch_related` read them, on SQLite and Post
 from __future__ import annotations
 
 from builders.templates import dossier_copy
+from dossiers.loading import Related
 from dossiers.models import DossierHistory, Relative, State
 from permissions.selectors import EVIDENCE, dossier_for_page
 
@@ -52,5 +53,20 @@ def test_a_dossier_without_evidence_loads_empty_relations_in_the_same_query(db, 
     loaded = dossier_for_page(user=UserFactory(is_superuser=True), pk=d.pk)
     with django_assert_num_queries(0):
         assert list(loaded.votes.all()) == [] and list(loaded.mentors.all()) == []
-        assert [e.action for e in loaded.events.all()] == ["create"]
         assert all(r.candidate is loaded.candidate for r in loaded.candidate.relatives.all())
+
+
+def test_it_loads_the_last_rows_of_a_relation_into_a_list_of_their_own(db, secretary_a, cell_a,
+                                                                      django_assert_num_queries):
+    d = dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    events = list(DossierHistory.objects.filter(dossier=d).select_related("actor").order_by("at", "pk"))
+    assert len(events) > 4
+    # The user's scope, the dossier, its evidence with the events, the cell's ancestors.
+    with django_assert_num_queries(4):
+        loaded = dossier_for_page(user=secretary_a, pk=d.pk, also=(
+            Related("events", order=("at",), joins=("actor",), to_attr="recent", last=4),))
+    with django_assert_num_queries(0):
+        assert [field_values(e) for e in loaded.recent] == [field_values(e) for e in events[-4:]]
+        assert [e.actor.username for e in loaded.recent] == [e.actor.username for e in events[-4:]]
+    # The relation itself is left alone: a partial list never passes for the whole one.
+    assert loaded.events.count() == len(events)

@@ -17,6 +17,7 @@ from dossiers.models import Candidate, Dossier, DossierHistory, Relative, State
 from permissions.models import Role
 from ui.templatetags.vn import vn_name
 from web.forms import STEP_FORMS
+from web.presenters import TIMELINE_RECENT
 
 from .factories import CandidateFactory, PartyMemberFactory, UserFactory, dossier_in_state, grant
 
@@ -209,9 +210,15 @@ def test_the_page_of_a_recognized_member_shows_the_whole_case_in_a_fixed_number_
     for number in ("90-QĐ/HU", "120-QĐ/HU", "1-NQ/CB", "5-NQ/CB", "CN-123", "ĐVM-7"):
         assert number in html
     assert "Trần Thị Mẹ" in html  # relatives table
-    # The timeline names the actor of each event.
+    # The timeline names the actor of each event; the page prints the latest items, the timeline's
+    # page the earlier ones (which the page loads when they are unfolded).
     assert vn_name(secretary_a) in html and vn_name(secretary_a).startswith(secretary_a.last_name)
-    assert html.count("web-timeline__item") >= DossierHistory.objects.filter(dossier=d).count()
+    timeline_url = reverse("dossiers:timeline", args=[d.pk])
+    assert html.count("web-timeline__item ") == TIMELINE_RECENT and f'src="{timeline_url}?skip=10"' in html
+    earlier = client.get(timeline_url + "?skip=10").content.decode()
+    whole = client.get(timeline_url).content.decode()
+    assert whole.count("web-timeline__item ") == TIMELINE_RECENT + earlier.count("web-timeline__item ")
+    assert whole.count("web-timeline__item--action") == DossierHistory.objects.filter(dossier=d).count()
 
 
 def test_the_page_costs_the_same_queries_whatever_the_evidence_and_the_number_of_dossiers(

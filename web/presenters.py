@@ -131,15 +131,20 @@ def field_rows(obj, names) -> list[tuple[str, object]]:
     return rows
 
 
-def timeline(dossier: Dossier, ended_tasks) -> list[dict]:
-    """The dossier's history and its process's ended tasks in one list, newest first, in the order
+# The dossier page prints the latest items of the timeline; the rest comes with the timeline's own
+# page (`DossierTimelineView`), which the page loads when its reader unfolds the earlier history.
+TIMELINE_RECENT = 10
+
+
+def timeline(events, ended_tasks) -> list[dict]:
+    """The dossier's history (`events`) and its process's ended tasks in one list, newest first, in the order
     they were recorded (the history is append-only; a task ends when the action that did its work
     is recorded). Each item says whether it is an action on the dossier or a task of the process,
     with the texts the page prints worked out here (a few dozen items: the template's filters and
     tags per item cost more than the rest of the page's sections together)."""
     states = state_labels()
     items = []
-    for e in dossier.events.all():
+    for e in events:
         recorded = vn_datetime(e.at)
         items.append({
             "kind": "action", "at": e.at, "event": e, "label": action_label(e.action), "actor": vn_name(e.actor),

@@ -16,7 +16,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from documents.panels import ISSUED_FOR_PANEL
 from dossiers import gates, steps
+from dossiers.loading import Related
 from dossiers.models import (
     UNION_RESOLUTION_KINDS,
     CertificateKind,
@@ -49,6 +51,7 @@ from .forms import (
     relative_formset,
 )
 from .presenters import (
+    TIMELINE_RECENT,
     field_rows,
     next_step_panel,
     organization_choices,
@@ -212,12 +215,17 @@ class DossierExportView(DossierListView):
 # --- The dossier page -------------------------------------------------------------------------
 
 
+# The dossier page reads the latest actions of the history, one more than it prints to know
+# whether earlier ones follow (its timeline is as long for a case of ten years as for one of a week).
+RECENT_EVENTS = Related("events", order=("at",), joins=("actor",), to_attr="recent_events", last=TIMELINE_RECENT + 1)
+
+
 class DossierDetailView(PageMixin, TemplateView):
     template_name = "web/dossier_detail.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        d = dossier_for_page(user=user, pk=self.kwargs["pk"])
+        d = dossier_for_page(user=user, pk=self.kwargs["pk"], also=(ISSUED_FOR_PANEL, RECENT_EVENTS))
         # The page shows the candidate's and the relatives' personal history: a logged read.
         personal_data_read(user=user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE)
         today = timezone.localdate()
@@ -229,6 +237,7 @@ class DossierDetailView(PageMixin, TemplateView):
         remember_inbox_count(self.request, tasks)
         process = process_view(tasks)
         relatives = list(d.candidate.relatives.all())
+        events = timeline(d.recent_events, process.history)
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             dossier=d,
@@ -249,13 +258,40 @@ class DossierDetailView(PageMixin, TemplateView):
             acts=[a for a in acts if a.kind not in UNION_RESOLUTION_KINDS],
             documents=acts,
             ceremony=getattr(d, "ceremony", None),
-            events=timeline(d, process.history),
+            events=events[:TIMELINE_RECENT],
+            earlier_events=len(events) > TIMELINE_RECENT,
+            timeline_skip=TIMELINE_RECENT,
             process=process,
             process_steps=process_steps(process),
             panel=next_step_panel(user, d, today),
             today=today,
             may_edit=access.may_edit(user, d),
         )
+        return ctx
+
+
+class DossierTimelineView(PageMixin, TemplateView):
+    """`/dossiers/<pk>/timeline/`: the dossier's whole timeline, scoped and logged as the dossier
+    page is (its actions' notes are personal data). The dossier page loads it into its folded
+    "earlier history" (a Turbo frame, `?skip=` the items the page already prints); without
+    scripts it is a page of its own."""
+
+    template_name = "web/dossier_timeline.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        d = access_dossier(user, self.kwargs["pk"], queryset=Dossier.objects.select_related("candidate"))
+        personal_data_read(user=user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE, detail="timeline")
+        tasks = process_tasks(d, viewer=user)
+        remember_inbox_count(self.request, tasks)
+        events = d.events.select_related("actor").order_by("at", "pk")
+        try:
+            skip = max(0, int(self.request.GET.get("skip", 0)))
+        except ValueError:
+            skip = 0
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(dossier=d, candidate=d.candidate, events=timeline(events, process_view(tasks).history)[skip:],
+                   skipped=skip)
         return ctx
 
 
