@@ -242,6 +242,11 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
             sec.page.locator("#process").screenshot(path=str(ARTIFACTS / "dossier-process.png"))
             shots.append(ARTIFACTS / "dossier-process.png")
             process_text = sec.page.locator("#process").inner_text()
+            # The earlier history loads when unfolded (a lazy Turbo frame from the timeline's page).
+            sec.page.locator("#timeline details summary").click()
+            sec.page.wait_for_function(
+                "() => { const f = document.querySelector('#timeline-earlier'); "
+                "return f && f.hasAttribute('complete') && f.querySelector('.web-timeline__item'); }")
             timeline_text = sec.page.locator("#timeline").inner_text()
             # The policy is enforced: a script injected inline does not run, and the console says so.
             ran = sec.page.evaluate("""() => { const s = document.createElement('script');
