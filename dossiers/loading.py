@@ -121,42 +121,61 @@ def _owner_of(root, attr: str):
     return owner, name
 
 
+def _quote(name: str) -> str:
+    # As PostgreSQL's and SQLite's `quote_name`; the SQL is cached per vendor, not per connection.
+    return name if name.startswith('"') and name.endswith('"') else f'"{name}"'
+
+
+def _model_at(model, path: list[str]):
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    return model
+
+
+@cache
+def _part_sql(root_model, rel: Related, n: int, vendor: str) -> tuple[str, int]:
+    """The select of one relation (part `n` of the union) and how many times it takes the owner's
+    id; written once per process from the models' metadata."""
+    qn = _quote
+    *path, name = rel.attr.split(".")
+    back = getattr(_model_at(root_model, path), name).field  # the row's foreign key to its owner
+    model = back.model
+    columns = [f"'{f.attname}', t.{qn(f.column)}" for f in _loaded_fields(model, rel.fields)]
+    joins_sql = []
+    for i, fk in enumerate(model._meta.get_field(j) for j in rel.joins):
+        target = fk.related_model
+        alias = f"j{i}"
+        columns.append(f"'{fk.name}', CASE WHEN {alias}.{qn(target._meta.pk.column)} IS NULL THEN NULL "
+                       f"ELSE {_object_sql(target, alias, vendor, qn)} END")
+        joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
+                         f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
+    where, uses = f"t.{qn(back.column)} = %s", 1
+    if rel.last:
+        # The last rows through a subquery: SQLite allows no LIMIT in a UNION's members.
+        pk, latest = qn(model._meta.pk.column), ", ".join(
+            f"u.{qn(model._meta.get_field(o).column)} DESC" for o in (*rel.order, model._meta.pk.name))
+        where += (f" AND t.{pk} IN (SELECT u.{pk} FROM {qn(model._meta.db_table)} u "
+                  f"WHERE u.{qn(back.column)} = %s ORDER BY {latest} LIMIT {int(rel.last)})")
+        uses = 2
+    return (f"SELECT {n} AS k, {_json_function(vendor)}({', '.join(columns)}) AS j "
+            f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE {where}"), uses
+
+
 def load_related(root: models.Model, relations: list[Related]) -> None:
     """Load `relations` of `root` in one query and cache them as `prefetch_related` would (the
     rows' foreign key back to their owner cached too). Owners reached through a dotted `attr`
     must already be loaded (select_related)."""
     db = root._state.db or "default"
     connection = connections[db]
-    vendor, qn = connection.vendor, connection.ops.quote_name
+    vendor = connection.vendor
     selects, params, plans = [], [], []
     for n, rel in enumerate(relations):
         owner, name = _owner_of(root, rel.attr)
-        back = getattr(type(owner), name).field  # the row's foreign key to its owner
-        model = back.model
-        joined = [model._meta.get_field(j) for j in rel.joins]
-        columns = [f"'{f.attname}', t.{qn(f.column)}" for f in _loaded_fields(model, rel.fields)]
-        joins_sql = []
-        for i, fk in enumerate(joined):
-            target = fk.related_model
-            alias = f"j{i}"
-            columns.append(f"'{fk.name}', CASE WHEN {alias}.{qn(target._meta.pk.column)} IS NULL THEN NULL "
-                           f"ELSE {_object_sql(target, alias, vendor, qn)} END")
-            joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
-                             f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
-        where = f"t.{qn(back.column)} = %s"
-        params.append(owner.pk)
-        if rel.last:
-            # The last rows through a subquery: SQLite allows no LIMIT in a UNION's members.
-            pk, latest = qn(model._meta.pk.column), ", ".join(
-                f"u.{qn(model._meta.get_field(o).column)} DESC" for o in (*rel.order, model._meta.pk.name))
-            where += (f" AND t.{pk} IN (SELECT u.{pk} FROM {qn(model._meta.db_table)} u "
-                      f"WHERE u.{qn(back.column)} = %s ORDER BY {latest} LIMIT {int(rel.last)})")
-            params.append(owner.pk)
-        selects.append(
-            f"SELECT {n} AS k, {_json_function(vendor)}({', '.join(columns)}) AS j "
-            f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE {where}"
-        )
-        plans.append((owner, name, back, model, joined, rel))
+        back = getattr(type(owner), name).field
+        sql, uses = _part_sql(type(root), rel, n, vendor)
+        selects.append(sql)
+        params += [owner.pk] * uses
+        plans.append((owner, name, back, back.model, [back.model._meta.get_field(j) for j in rel.joins], rel))
     rows_by_part: list[list] = [[] for _ in relations]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
