@@ -248,6 +248,11 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
                 "() => { const f = document.querySelector('#timeline-earlier'); "
                 "return f && f.hasAttribute('complete') && f.querySelector('.web-timeline__item'); }")
             timeline_text = sec.page.locator("#timeline").inner_text()
+            sec.page.locator("#candidate details summary").click()
+            sec.page.wait_for_function(
+                "() => { const f = document.querySelector('#candidate-background'); "
+                "return f && f.hasAttribute('complete') && f.querySelector('.web-facts'); }")
+            candidate_text = sec.page.locator("#candidate").inner_text()
             # The policy is enforced: a script injected inline does not run, and the console says so.
             ran = sec.page.evaluate("""() => { const s = document.createElement('script');
                 s.textContent = 'window.injected = 1'; document.head.appendChild(s); return window.injected; }""")
@@ -271,6 +276,7 @@ def test_one_case_walks_from_the_source_list_to_probation_through_the_pages(
     assert "Bản nhận xét đảng viên dự bị" in process_text  # the mentor's final report is still to come
     for name in ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Đức Minh", "Phạm Văn Giúp"):
         assert name in timeline_text, name
+    assert d.candidate.full_name in candidate_text and "Lý lịch quần chúng" in candidate_text
     for shot in shots:
         assert shot.stat().st_size > 10_000
     print(f"browser walk: {elapsed:.1f}s, screenshots: {', '.join(str(s) for s in shots)}")

@@ -24,6 +24,7 @@ class DossierApplication(Application):
     create_path = path("new/", views.CandidateCreateView.as_view(), name="create")
     export_path = path("export.xlsx", views.DossierExportView.as_view(), name="export")
     detail_path = path("<int:pk>/", views.DossierDetailView.as_view(), name="detail")
+    background_path = path("<int:pk>/background/", views.DossierBackgroundView.as_view(), name="background")
     timeline_path = path("<int:pk>/timeline/", views.DossierTimelineView.as_view(), name="timeline")
     edit_path = path("<int:pk>/edit/", views.DossierUpdateView.as_view(), name="edit")
     candidate_path = path("<int:pk>/candidate/", views.CandidateUpdateView.as_view(), name="candidate")

@@ -236,15 +236,12 @@ class DossierDetailView(PageMixin, TemplateView):
         tasks = process_tasks(d, viewer=user)
         remember_inbox_count(self.request, tasks)
         process = process_view(tasks)
-        relatives = list(d.candidate.relatives.all())
         events = timeline(d.recent_events, process.history)
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             dossier=d,
             candidate=d.candidate,
             grassroots=grassroots_of(d.cell),
-            candidate_sections=[(title, field_rows(d.candidate, names)) for title, names in CANDIDATE_SECTIONS],
-            relatives=relatives,
             certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.AWARENESS],
             new_member_certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.NEW_MEMBER],
             mentors=list(d.mentors.all()),
@@ -292,6 +289,26 @@ class DossierTimelineView(PageMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(dossier=d, candidate=d.candidate, events=timeline(events, process_view(tasks).history)[skip:],
                    skipped=skip)
+        return ctx
+
+
+class DossierBackgroundView(PageMixin, TemplateView):
+    """`/dossiers/<pk>/background/`: the candidate's personal history and relatives, scoped and
+    logged as the dossier page is. The dossier page keeps this section folded and loads it when
+    its reader unfolds it (a Turbo frame); without scripts it is a page of its own."""
+
+    template_name = "web/dossier_background.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        d = access_dossier(user, self.kwargs["pk"], queryset=Dossier.objects.select_related("candidate"))
+        personal_data_read(user=user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE, detail="candidate")
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            dossier=d, candidate=d.candidate,
+            candidate_sections=[(title, field_rows(d.candidate, names)) for title, names in CANDIDATE_SECTIONS],
+            relatives=list(d.candidate.relatives.order_by("kind", "birth_year", "pk")),
+        )
         return ctx
 
 

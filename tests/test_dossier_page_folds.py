@@ -1,6 +1,7 @@
-"""The dossier page's timeline: the latest items on the page, the earlier ones on the timeline's
-own page (loaded into the page's folded "earlier history", a link without scripts), scoped and
-logged as the page is; the page costs the same queries for a history of two actions or of sixty."""
+"""The dossier page's long parts, folded and loaded when unfolded (a lazy Turbo frame; a link
+without scripts), each scoped and logged as the page is: the timeline's earlier items (the page
+prints the latest, and costs the same queries for a history of two actions or of sixty) and the
+candidate's personal history."""
 
 from __future__ import annotations
 
@@ -92,3 +93,35 @@ def test_the_timeline_is_scoped_and_logged_as_the_dossier_page(client, secretary
     assert client.get(url + "?skip=x").status_code == 200
     reads = list(PersonalDataRead.objects.filter(dossier=d).values_list("user", "what", "detail"))
     assert reads == [(secretary_a.pk, "dossier_page", "timeline")]
+
+
+# --- The candidate's personal history: folded on the page, loaded when unfolded ------------------
+
+
+def test_the_candidates_history_is_folded_on_the_page_and_whole_on_its_own_page(client, secretary_a, cell_a):
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    d.candidate.relatives.create(kind="sibling", full_name="Đỗ Văn Em", occupation="Thợ mộc làng Kim Bồng")
+    client.force_login(secretary_a)
+    page, _ = get(client, reverse("dossiers:detail", args=[d.pk]))
+    url = reverse("dossiers:background", args=[d.pk])
+    assert f'<turbo-frame id="candidate-background" loading="lazy" src="{url}">' in page
+    assert f'<a href="{url}" data-turbo-frame="_top">' in page  # what shows without scripts
+    assert "Thợ mộc làng Kim Bồng" not in page
+    background, _ = get(client, url)
+    assert '<turbo-frame id="candidate-background">' in background
+    assert "Thợ mộc làng Kim Bồng" in background and d.candidate.full_name in background
+    assert "Đỗ Văn Em" in background
+
+
+def test_the_candidates_history_is_scoped_and_logged_as_the_dossier_page(client, secretary_a, secretary_b, cell_a):
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    url = reverse("dossiers:background", args=[d.pk])
+    client.force_login(secretary_b)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    assert not PersonalDataRead.objects.filter(dossier=d).exists()
+    client.force_login(secretary_a)
+    assert client.get(url).status_code == 200
+    reads = list(PersonalDataRead.objects.filter(dossier=d).values_list("user", "what", "detail"))
+    assert reads == [(secretary_a.pk, "dossier_page", "candidate")]
