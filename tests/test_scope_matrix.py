@@ -49,6 +49,9 @@ class Rule:
 RULES: dict[str, Rule] = {
     "dossiers:detail": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
     "dossier_chart": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    # The dossier page's folded parts, loaded when unfolded: whoever sees the page.
+    "dossiers:timeline": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
+    "dossiers:background": Rule(lambda w: {"pk": w.dossier.pk}, ALL),
     # The candidate's data: the cell's secretaries, and the union officer who proposed him.
     "dossiers:edit": Rule(lambda w: {"pk": w.dossier.pk}, CELL | {"union"}, ALL - CELL - {"union"}),
     "dossiers:candidate": Rule(lambda w: {"pk": w.dossier.pk}, CELL | {"union"}, ALL - CELL - {"union"}),
