@@ -68,6 +68,9 @@ control_socket_disable = True
 
 # Without Redis, every process has its own memory cache, and cached sessions would outlive a
 # logout made through another process (for up to the cache timeout): under gunicorn the sessions
-# are then read from PostgreSQL only. With REDIS_URL the cache is shared and cached_db is kept.
+# are then read from PostgreSQL only, and a user's version (a role revoked, a second factor reset)
+# would not reach the other processes. With REDIS_URL the cache is shared and cached_db is kept.
 if not os.environ.get("REDIS_URL"):
     os.environ.setdefault("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+    # For the same reason, nothing is kept per user across requests (settings.PER_USER_CACHE).
+    os.environ.setdefault("PER_USER_CACHE", "off")

@@ -436,6 +436,11 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = env_str("SESSION_ENGINE", SESSION_ENGINE)
+# What is kept about a user across requests (his menu, whether an optional second factor applies to
+# him) is valid under his version in the cache (`permissions.user_version`), which a change made in
+# any process must reach: off under gunicorn without Redis (config/gunicorn.conf.py sets it), where
+# every process has its own memory cache. Off, each request computes them afresh.
+PER_USER_CACHE = env_bool("PER_USER_CACHE", True)
 
 # Reports and statistics read from a PostgreSQL streaming replica when DATABASE_REPLICA_URL is set
 # (reports.routing: only the statistics' queries; scope, sessions and every write stay on the

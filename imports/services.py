@@ -50,6 +50,7 @@ from dossiers.services import candidate_update
 from dossiers.steps import STEPS
 from permissions.services import dossier_access_sync
 from reports.profiles import profiles_rebuild
+from workflows import badge as task_badge
 from workflows import deadlines, snapshot, sync
 from workflows.flows import AdmissionFlow
 from workflows.models import TaskDeadline
@@ -414,6 +415,8 @@ def _copy_processes(prototype: Dossier, stages: list[set[int]], others: list, ba
                     copy.artifact_object_id = d.pk
                 new_tasks.append(copy)
         Task.objects.bulk_create(new_tasks)
+        for owner_id in {t.owner_id for t in new_tasks} - {None}:  # bulk_create sends no post_save
+            task_badge.bump(owner_id)
         task_map = {}
         for i, (d, _w) in enumerate(chunk):
             for j, t in enumerate(tasks):

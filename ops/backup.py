@@ -268,4 +268,17 @@ def restore(path: Path, alias: str = DEFAULT_DB_ALIAS) -> Restored:
         _restore_database(alias, extracted / manifest["database"])
         _restore_media(extracted, manifest)
     connections[alias].close()
+    forget_kept_state()
     return Restored(path=path, manifest=manifest)
+
+
+def forget_kept_state() -> None:
+    """What the shared cache keeps about each user (his version, menu entries and badge count:
+    `permissions.user_version`, `web.menu`, `workflows.badge`) describes the database just replaced.
+    Deleted by pattern on Redis (a FLUSHDB would empty other installations sharing it); a memory
+    cache dies with the stopped servers."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    if hasattr(cache, "delete_pattern"):
+        for pattern in ("user-version:*", "menu-entries:*", "inbox-version:*", "inbox-count:*"):
+            cache.delete_pattern(pattern)

@@ -1,4 +1,5 @@
-"""Per-dossier access follows the mentor and introducer assignments, whoever changes them."""
+"""Per-dossier access follows the mentor and introducer assignments, whoever changes them; every
+change of a role or a permission bumps its holder's version (`permissions.user_version`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from dossiers.models import Introducer, Mentor, PartyMember
+
+from .models import DossierUserObjectPermission, OrganizationUserObjectPermission, RoleAssignment
+from .user_version import bump
 
 
 @receiver(post_save, sender=Mentor, dispatch_uid="permissions.mentor_saved")
@@ -41,3 +45,16 @@ def on_member_saved(sender, instance: PartyMember, raw: bool = False, **kwargs) 
 
     for dossier in Dossier.objects.filter(pk__in=dossier_ids):
         dossier_access_sync(dossier=dossier, user=instance.user)
+
+
+# --- The per-user version: every write of a role or an object permission, through the services,
+# guardian's assign_perm/remove_perm (which save and delete rows one by one) or the admin.
+
+@receiver(post_save, sender=RoleAssignment, dispatch_uid="permissions.version.role_saved")
+@receiver(post_delete, sender=RoleAssignment, dispatch_uid="permissions.version.role_deleted")
+@receiver(post_save, sender=OrganizationUserObjectPermission, dispatch_uid="permissions.version.org_perm_saved")
+@receiver(post_delete, sender=OrganizationUserObjectPermission, dispatch_uid="permissions.version.org_perm_deleted")
+@receiver(post_save, sender=DossierUserObjectPermission, dispatch_uid="permissions.version.dossier_perm_saved")
+@receiver(post_delete, sender=DossierUserObjectPermission, dispatch_uid="permissions.version.dossier_perm_deleted")
+def on_permission_changed(sender, instance, **kwargs) -> None:
+    bump(instance.user_id)

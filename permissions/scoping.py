@@ -17,6 +17,7 @@ from dossiers.models import Dossier, Organization
 
 from . import roles
 from .models import DossierUserObjectPermission, OrganizationUserObjectPermission, Role, RoleAssignment
+from .user_version import bump
 
 # Roles that see every dossier in their organisation's subtree (a cell's subtree is the cell).
 SUBTREE_ROLES = {r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.VIEW in perms}
@@ -66,8 +67,10 @@ def holds(user, codename: str) -> bool:
 
 
 def forget_scope(user) -> None:
-    """After a grant or revocation: the next check reads the permissions again."""
-    for attr in ("_scope", "_active_roles"):
+    """After a grant or revocation: the next check reads the permissions again, in this request
+    and (a new version, `permissions.user_version`) in every other."""
+    bump(user.pk)
+    for attr in ("_scope", "_active_roles", "_user_version"):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -7,6 +7,15 @@ from permissions.models import Role
 from .factories import PartyMemberFactory, UserFactory, grant, org_tree
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one kept under a user id (his version, menu,
+    badge) must not reach the next test's user of the same id (SQLite reuses ids after a rollback)."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """Province → district → grassroots → cells A and B, 9 official members each."""

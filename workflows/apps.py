@@ -8,5 +8,5 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers: the dossier's changes move its tasks (sync), an assignment tells
-        # the assignee (notify).
-        from . import notify, sync  # noqa: F401
+        # the assignee (notify), a task changed recounts its owners' badges (badge).
+        from . import badge, notify, sync  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django import template
 
-from workflows.selectors import inbox_count
+from web.menu import open_task_count as count_for
 
 register = template.Library()
 
@@ -11,8 +11,4 @@ register = template.Library()
 def open_task_count(context) -> int:
     """Open tasks in the user's inbox: one COUNT query, remembered for the rest of the request."""
     request = context.get("request")
-    if request is None:
-        return 0
-    if not hasattr(request, "_open_task_count"):
-        request._open_task_count = inbox_count(user=request.user)
-    return request._open_task_count
+    return 0 if request is None else count_for(request)

@@ -9,6 +9,17 @@ from web import access
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def party_menu(context) -> str:
+    """The site's menu (web/menu.py)."""
+    from web import menu  # noqa: PLC0415
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return menu.render(request, context.get("csrf_token"))
+
+
 @register.filter
 def may_create_dossier(user) -> bool:
     return access.may_create_dossier(user)
