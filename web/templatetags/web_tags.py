@@ -1,7 +1,12 @@
 """Page helpers: who sees which button, links that keep the list's filters."""
 
+import functools
+
 from django import forms, template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms.utils import flatatt
+from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 
 from web import access
@@ -18,6 +23,24 @@ def party_menu(context) -> str:
     if request is None or not request.user.is_authenticated:
         return ""
     return menu.render(request, context.get("csrf_token"))
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% static %}` for the shell's files, looked up once per process: the storage's answer does
+    not change while the process runs, and the shell asks for seven on every page."""
+    return _asset_url(path)
+
+
+@functools.cache
+def _asset_url(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed, dispatch_uid="web.assets.setting_changed")
+def _forget_assets(setting, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "FORCE_SCRIPT_NAME"):
+        _asset_url.cache_clear()
 
 
 @register.filter
