@@ -273,12 +273,12 @@ def restore(path: Path, alias: str = DEFAULT_DB_ALIAS) -> Restored:
 
 
 def forget_kept_state() -> None:
-    """What the shared cache keeps about each user (his version, menu entries and badge count:
-    `permissions.user_version`, `web.menu`, `workflows.badge`) describes the database just replaced.
+    """What the shared cache keeps about each user (his version, menu entries, verified device and
+    badge count: `permissions.user_version`, `web.menu`, `accounts.middleware`, `workflows.badge`) describes the database just replaced.
     Deleted by pattern on Redis (a FLUSHDB would empty other installations sharing it); a memory
     cache dies with the stopped servers."""
     from django.core.cache import cache  # noqa: PLC0415
 
     if hasattr(cache, "delete_pattern"):
-        for pattern in ("user-version:*", "menu-entries:*", "inbox-version:*", "inbox-count:*"):
+        for pattern in ("user-version:*", "menu-entries:*", "otp-device:*", "inbox-version:*", "inbox-count:*"):
             cache.delete_pattern(pattern)

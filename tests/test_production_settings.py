@@ -90,8 +90,20 @@ def test_every_page_carries_a_policy_that_allows_no_inline_script(client, secret
         assert directives["script-src"] == "'self'", policy
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
         assert "unsafe-eval" not in policy
-    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
+    from csp.middleware import CSPMiddleware  # noqa: PLC0415
+    from django.utils.module_loading import import_string  # noqa: PLC0415
 
+    assert any(issubclass(import_string(path), CSPMiddleware) for path in settings.MIDDLEWARE)
+
+
+
+def test_the_policy_built_once_is_django_csps_and_follows_a_change_of_the_settings(client, settings):
+    from csp.constants import HEADER  # noqa: PLC0415
+    from csp.utils import build_policy  # noqa: PLC0415
+
+    assert client.get(reverse("login")).headers[HEADER] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "data:"]}}
+    assert client.get(reverse("login")).headers[HEADER] == build_policy() == "default-src 'self'; img-src 'self' data:"
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)

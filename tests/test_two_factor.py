@@ -299,3 +299,19 @@ def test_a_user_made_superuser_is_asked_on_the_next_page(secretary_a):
     assert not asked_for_a_code(client)
     get_user_model().objects.filter(pk=secretary_a.pk).update(is_superuser=True)  # the admin, or a shell
     assert asked_for_a_code(client)
+
+
+def test_a_verified_session_reads_its_device_once_and_loses_it_on_the_page_after_a_reset(root, approver):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from accounts.services import second_factor_reset  # noqa: PLC0415
+
+    client = verified(approver)  # his session passed with a backup code
+    assert client.get(reverse("dossiers:index")).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("dossiers:index")).status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_" in q["sql"]]  # the device is kept
+    second_factor_reset(user=approver, actor=root, note="Mất điện thoại")
+    response = client.get(reverse("dossiers:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account:enrol"))
