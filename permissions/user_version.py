@@ -22,8 +22,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-# Longer than anything kept under a version: a version that expired first only costs a recompute.
-TIMEOUT = 24 * 3600
+# What is kept under a version, and the version itself, live 10 minutes: a bump lost to a Redis
+# outage (django-redis ignores the error) is healed within that time, and a version that expires
+# first only costs a recompute.
+TIMEOUT = 600
 
 
 def enabled() -> bool:
