@@ -10,15 +10,10 @@ what is shown after a change is what the change wrote.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
+from .models import Dossier
 
-from .models import Dossier, Introducer, Mentor
-
-# How a relation is loaded when first read (the people behind mentors and introducers with them).
-_LOOKUPS = {
-    "introducers": Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
-    "mentors": Prefetch("mentors", queryset=Mentor.objects.select_related("member")),
-}
+# What a relation is read with (the people behind mentors and introducers).
+_WITH = {"introducers": ("member",), "mentors": ("member",)}
 
 RELATIONS = frozenset({"certificates", "introducers", "mentors", "acts", "verifications", "opinions", "votes",
                        "progress_reports", "self_reviews"})
@@ -40,10 +35,16 @@ class _LoadedOnFirstRead(dict):
             raise KeyError(name)
         self.loading = True
         try:
-            prefetch_related_objects([self.dossier], _LOOKUPS.get(name, name))
+            # The relation's own queryset (its manager, its order), read and held as a prefetch holds
+            # it: `prefetch_related_objects` would build the same query the long way round.
+            rows = getattr(self.dossier, name).get_queryset()
         finally:
             self.loading = False
-        return dict.__getitem__(self, name)
+        if name in _WITH:
+            rows = rows.select_related(*_WITH[name])
+        rows._result_cache, rows._prefetch_done = list(rows), True
+        dict.__setitem__(self, name, rows)
+        return rows
 
 
 def read_on_demand(dossier: Dossier) -> Dossier:
