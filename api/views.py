@@ -33,7 +33,7 @@ from dossiers.selectors import dossier_years
 from permissions.actions import STEP_ROLES, may_take
 from permissions.models import PersonalDataRead, Role
 from permissions.scoping import access_dossier, active_roles, visible_organizations
-from permissions.selectors import CREATE_ROLES, creatable_cells, dossier_for_page, dossier_list
+from permissions.selectors import CREATE_ROLES, HISTORY, creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
 from reports import access as stats_access
 from reports import stats
@@ -211,7 +211,7 @@ class DossierDetail(ApiView):
     @extend_schema(summary="One dossier: candidate, evidence, history, open tasks (a logged read of personal data)",
                    responses={200: s.DossierSerializer, **ERRORS})
     def get(self, request, pk):
-        d = dossier_for_page(user=request.user, pk=pk)
+        d = dossier_for_page(user=request.user, pk=pk, also=(HISTORY,))
         personal_data_read(user=request.user, dossier=d, what=PersonalDataRead.What.DOSSIER_PAGE, detail="API")
         return Response(s.DossierSerializer(d, context={"open_tasks": open_tasks(d)}).data)
 

@@ -75,6 +75,9 @@ EVIDENCE = [
     Related("progress_reports", order=("period_end",), joins=("mentor",)),
     Related("self_reviews"),
 ]
+# The whole history with its actors, for a reader that prints all of it (the API's dossier); the
+# dossier page prints the latest actions only and asks for those.
+HISTORY = Related("events", order=("at",), joins=("actor",))
 
 
 def _remember_viewer_member(user, dossier: Dossier) -> None:

@@ -66,6 +66,30 @@ def test_one_dossier_holds_its_candidate_evidence_history_and_open_tasks_and_is_
     assert (read.what, read.detail) == (PersonalDataRead.What.DOSSIER_PAGE, "API")
 
 
+def test_one_dossier_costs_the_same_queries_whoever_wrote_its_history_and_however_long(
+        api, secretary_a, cell_a):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from dossiers.models import DossierHistory  # noqa: PLC0415
+
+    from .factories import UserFactory  # noqa: PLC0415
+
+    short, long = (dossier_in_state(State.TRAINING, cell=cell_a, actor=secretary_a) for _ in range(2))
+    DossierHistory.objects.bulk_create([
+        DossierHistory(dossier=long, actor=UserFactory(), action="update_details", from_state=long.state,
+                       to_state=long.state) for _ in range(12)])
+    client = api(secretary_a)
+    counts, bodies = [], []
+    for d in (short, short, long):
+        with CaptureQueriesContext(connection) as ctx:
+            bodies.append(client.get(reverse("api:dossier-detail", args=[d.pk])).json())
+        counts.append(len(ctx))
+    assert counts[2] == counts[1]
+    assert len(bodies[2]["history"]) == len(bodies[1]["history"]) + 12
+    assert all(e["actor"] for e in bodies[2]["history"])
+
+
 def test_documents_list_their_metadata_and_the_pdf_download_is_a_logged_read(api, secretary_a, cell_a):
     d = dossier_in_state(State.MENTORING, cell=cell_a, actor=secretary_a)
     pdf = b"%PDF-1.4 test"
