@@ -54,10 +54,13 @@ def _object_sql(model, alias: str, vendor: str, qn) -> str:
 
 def _loaded_fields(model, names: tuple[str, ...] = ()) -> list:
     fields = model._meta.concrete_fields
-    if not names:
-        return list(fields)
-    wanted = {model._meta.get_field(n).attname for n in names} | {model._meta.pk.attname}
-    return [f for f in fields if f.attname in wanted]
+    if names:
+        wanted = {model._meta.get_field(n).attname for n in names} | {model._meta.pk.attname}
+        fields = [f for f in fields if f.attname in wanted]
+    # JSON carries no bytes, and PostgreSQL's json_build_object takes at most 100 arguments.
+    if any(isinstance(f, models.BinaryField) for f in fields) or len(fields) > 50:
+        raise ValueError(f"{model.__name__}: name the columns to load (no binary column, at most 50)")
+    return list(fields)
 
 
 @cache

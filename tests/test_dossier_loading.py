@@ -3,6 +3,8 @@ and types, in the same order as `prefetch_related` read them, on SQLite and Post
 
 from __future__ import annotations
 
+import pytest
+
 from builders.templates import dossier_copy
 from dossiers.loading import Related
 from dossiers.models import DossierHistory, Relative, State
@@ -70,3 +72,9 @@ def test_it_loads_the_last_rows_of_a_relation_into_a_list_of_their_own(db, secre
         assert [e.actor.username for e in loaded.recent] == [e.actor.username for e in events[-4:]]
     # The relation itself is left alone: a partial list never passes for the whole one.
     assert loaded.events.count() == len(events)
+
+
+def test_a_relation_with_a_binary_column_must_name_the_columns_it_loads(db, secretary_a, cell_a):
+    d = dossier_copy(State.SPOTTED, cell=cell_a, actor=secretary_a)
+    with pytest.raises(ValueError, match="IssuedDocument"):
+        dossier_for_page(user=secretary_a, pk=d.pk, also=(Related("issued_documents"),))
