@@ -76,6 +76,10 @@ class Command(BaseCommand):
                                   build_s=None if report.skipped else round(build_s, 1))
         machine = floors.MachineLoad()
         s = measure.subjects()
+        # As each production worker starts (config/wsgi.py): the views imported, start-up frozen.
+        from config.wsgi import freeze_startup  # noqa: PLC0415
+
+        self.log(f"   start-up objects frozen out of the garbage collector, as config/wsgi.py does: {freeze_startup():,}")
         wanted = {p for p in only.split(",") if p}
         self.log(f"== pages ({requests} requests each; secretary of cell {s.cell.pk}, "
                  f"organisation board of {s.province.name})")
