@@ -156,25 +156,40 @@ def test_gunicorn_without_redis_keeps_nothing_per_user():
     assert done.stdout.strip() == "True", done.stderr
 
 
-@pytest.mark.django_db
-def test_a_restore_forgets_what_redis_kept_about_users(settings):
+@pytest.fixture
+def redis_cache(settings):
+    """The product's Redis cache under a prefix of its own (skipped without Redis)."""
     redis = pytest.importorskip("redis")
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"Redis does not answer at {url}")
+    prefix = f"test-shell-{os.getpid()}"
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    yield
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_on_redis_the_kept_menu_and_badge_change_on_the_next_page(redis_cache, secretary_a, cell_a, tree):
+    client = logged_in(secretary_a)
+    task = spotted_tasks(cell_a, 1)[0]
+    assert badge(client) == 0 and reverse("roles:index") not in shell_html(client)
+    task_claim(task=task, user=secretary_a)
+    grant(secretary_a, Role.ORG_BOARD, tree["district"])
+    assert badge(client) == 1 and reverse("roles:index") in shell_html(client)
+
+
+def test_a_restore_forgets_what_redis_kept_about_users(redis_cache, db):
     from django.core.cache import cache  # noqa: PLC0415
 
     from ops.backup import forget_kept_state  # noqa: PLC0415
 
-    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url,
-                                   "KEY_PREFIX": f"test-restore-{os.getpid()}"}}
-    try:
-        cache.set_many({"user-version:1": "a", "menu-entries:1": "b", "inbox-count:1": "c", "inbox-version:1": "d",
-                        "other": "kept"})
-        forget_kept_state()
-        assert cache.get_many(["user-version:1", "menu-entries:1", "inbox-count:1", "inbox-version:1",
-                               "other"]) == {"other": "kept"}
-    finally:
-        cache.delete("other")
+    cache.set_many({"user-version:1": "a", "menu-entries:1": "b", "otp-device:1": "e", "inbox-count:1": "c",
+                    "inbox-version:1": "d", "other": "kept"})
+    forget_kept_state()
+    assert cache.get_many(["user-version:1", "menu-entries:1", "otp-device:1", "inbox-count:1", "inbox-version:1",
+                           "other"]) == {"other": "kept"}

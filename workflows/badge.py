@@ -37,15 +37,22 @@ def _count_key(user_id: int) -> str:
     return f"inbox-count:{user_id}"
 
 
-def open_task_count(user) -> int:
-    """The badge's number: from the cache while the user's inbox version holds (one cache read),
-    else one COUNT query."""
+def keys(user_id: int) -> list[str]:
+    """The cache keys `open_task_count` reads: a caller reading other keys at the same moment (the
+    menu) fetches them in the same round trip and hands them over as `kept`."""
+    return [_version_key(user_id), _count_key(user_id)]
+
+
+def open_task_count(user, kept: dict | None = None) -> int:
+    """The badge's number: from the cache while the user's inbox version holds (one cache read, or
+    `kept`: those keys read by the caller just now), else one COUNT query."""
     if not user.is_authenticated:
         return 0
     if not enabled():
         return inbox_count(user=user)
-    version_key, count_key = _version_key(user.pk), _count_key(user.pk)
-    kept = cache.get_many([version_key, count_key])
+    version_key, count_key = keys(user.pk)
+    if kept is None:
+        kept = cache.get_many([version_key, count_key])
     version = kept.get(version_key)
     if version is None:
         version = secrets.token_hex(8)
