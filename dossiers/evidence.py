@@ -10,6 +10,11 @@ what is shown after a change is what the change wrote.
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.db import connections
+
+from .loading import Related, load_related
 from .models import Dossier
 
 # What a relation is read with (the people behind mentors and introducers).
@@ -17,6 +22,34 @@ _WITH = {"introducers": ("member",), "mentors": ("member",)}
 
 RELATIONS = frozenset({"certificates", "introducers", "mentors", "acts", "verifications", "opinions", "votes",
                        "progress_reports", "self_reviews"})
+_IN_ORDER = sorted(RELATIONS)
+
+
+@cache
+def _ordering(name: str) -> tuple[str, ...] | None:
+    """The relation's order (its model's `Meta.ordering`, its attnames, the owner's key left out),
+    or None when that order is not plain ascending fields."""
+    model = getattr(Dossier, name).rel.related_model
+    names = []
+    for o in model._meta.ordering:
+        if not isinstance(o, str) or o.startswith(("-", "?")) or "__" in o:
+            return None
+        field = model._meta.get_field(o)
+        if not (field.is_relation and field.related_model is Dossier):
+            names.append(field.attname)
+    return tuple(names)
+
+
+def _sort(rows: list, names: tuple[str, ...], vendor: str) -> list:
+    """`rows` in the order the relation's own query returns them: its fields ascending, NULLs where
+    the database puts them (last on PostgreSQL, first on SQLite), ties by the primary key (as
+    `load_related` left them: Python's sort is stable)."""
+    nulls_last = vendor == "postgresql"
+
+    def key(row):
+        return [((nulls_last, 0) if (v := getattr(row, n)) is None else (not nulls_last, v)) for n in names]
+
+    return sorted(rows, key=key)
 
 
 class _LoadedOnFirstRead(dict):
@@ -33,6 +66,10 @@ class _LoadedOnFirstRead(dict):
         # While loading, Django asks the manager for its plain queryset: a miss makes it build one.
         if name not in RELATIONS or self.loading:
             raise KeyError(name)
+        # The relations read together in one statement (`dossiers.loading`): those whose order can be told here.
+        if _ordering(name) is not None:
+            self._read_together([n for n in _IN_ORDER if _ordering(n) is not None and not dict.__contains__(self, n)])
+            return dict.__getitem__(self, name)
         self.loading = True
         try:
             # The relation's own queryset (its manager, its order), read and held as a prefetch holds
@@ -45,6 +82,23 @@ class _LoadedOnFirstRead(dict):
         rows._result_cache, rows._prefetch_done = list(rows), True
         dict.__setitem__(self, name, rows)
         return rows
+
+
+    def _read_together(self, names: list[str]) -> None:
+        """Every relation not yet held, read in one statement at the first read of any: a change's
+        gate, its workflow's task conditions and deadlines read three or four of them, one statement
+        each. The rows are those of the relation's own query (its manager is the model's plain one),
+        in its order, the people behind mentors and introducers with them."""
+        self.loading = True
+        try:
+            load_related(self.dossier, [Related(n, joins=_WITH.get(n, ())) for n in names])
+        finally:
+            self.loading = False
+        vendor = connections[self.dossier._state.db or "default"].vendor
+        for n in names:
+            held = dict.__getitem__(self, n)
+            if order := _ordering(n):
+                held._result_cache = _sort(held._result_cache, order, vendor)
 
 
 def read_on_demand(dossier: Dossier) -> Dossier:

@@ -11,15 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from builders.templates import dossier_copy
-from dossiers import services
+from dossiers import evidence, services
 from dossiers.models import ActKind, Dossier, Introducer, PartyAct, State
 
 from .factories import PartyMemberFactory
 
 
 def reads_of(queries: CaptureQueriesContext, table: str) -> int:
-    """The reads of the table's rows (not full_clean's `SELECT 1 … LIMIT 1` uniqueness checks)."""
-    return sum(1 for q in queries.captured_queries if q["sql"].lstrip().startswith(f'SELECT "{table}"."id"'))
+    """The reads of the table's rows, alone or with the dossier's other evidence in one statement
+    (`dossiers.loading`), not full_clean's `SELECT 1 … LIMIT 1` uniqueness checks."""
+    return sum(1 for q in queries.captured_queries
+               if q["sql"].lstrip().startswith(f'SELECT "{table}"."id"') or f'FROM "{table}" t ' in q["sql"])
 
 
 def test_it_reads_the_acts_once_in_a_vote_and_shows_the_resolution_it_wrote(cell_a, secretary_a):
@@ -65,3 +67,25 @@ def test_a_verification_concluded_shows_concluded_on_the_dossier_the_service_ret
     held = [(v.pk, v.status, v.conclusion) for v in d.verifications.all()]
     assert held == [(v.pk, v.status, v.conclusion) for v in Dossier.objects.get(pk=d.pk).verifications.all()]
     assert (verification.pk, "concluded", "Rõ ràng.") in held
+
+
+def _rows(relation) -> list[tuple]:
+    return [tuple(getattr(row, f.attname) for f in row._meta.concrete_fields) for row in relation]
+
+
+def test_it_reads_every_relation_of_the_evidence_in_one_statement_as_each_relations_own_query_reads_it(
+        cell_a, secretary_a):
+    """The first read of any relation reads them all (`evidence._read_together`): the same rows, the
+    same values and the same order as the relation's own query, the mentors' and introducers'
+    people with them."""
+    d = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    held = evidence.read_on_demand(Dossier.objects.get(pk=d.pk))
+    with CaptureQueriesContext(connection) as queries:
+        got = {name: _rows(getattr(held, name).all()) for name in sorted(evidence.RELATIONS)}
+        people = [i.member.full_name for i in held.introducers.all()] + [m.member.full_name for m in held.mentors.all()]
+    assert len(queries) == 1
+    fresh = Dossier.objects.get(pk=d.pk)
+    assert got == {name: _rows(getattr(fresh, name).all()) for name in sorted(evidence.RELATIONS)}
+    assert people == ([i.member.full_name for i in fresh.introducers.all()]
+                      + [m.member.full_name for m in fresh.mentors.all()])
+    assert got["acts"] and got["certificates"] and got["introducers"] and got["votes"], "a case with evidence"
