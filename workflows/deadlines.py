@@ -142,6 +142,7 @@ def _dossier_for(process) -> Dossier:
 class _Batch:
     new: list = field(default_factory=list)  # TaskDeadline rows not written yet
     closed: list[int] = field(default_factory=list)  # tasks done or cancelled
+    rows: dict = field(default_factory=dict)  # {task pk: its deadline row}, of those closed read with their task
 
 
 _BATCH: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("deadline_batch", default=None)
@@ -161,10 +162,19 @@ def batched() -> Iterator[None]:
         yield
     finally:
         _BATCH.reset(token)
+    closed = list(dict.fromkeys(batch.closed))
+    if batch.new and closed and all(pk in batch.rows for pk in closed):
+        # Both at once: the closed tasks' rows (read with them, under the process lock) go in the same
+        # INSERT, and as they exist it only sets their `is_open` (ON CONFLICT on the task): one statement.
+        closing = [TaskDeadline(task_id=pk, dossier_id=row.dossier_id, due_on=row.due_on, rule=row.rule,
+                                is_open=False) for pk in closed for row in [batch.rows[pk]]]
+        TaskDeadline.objects.bulk_create([*batch.new, *closing], update_conflicts=True,
+                                         unique_fields=["task"], update_fields=["is_open"])
+        return
     if batch.new:
         TaskDeadline.objects.bulk_create(batch.new)
-    if batch.closed:
-        TaskDeadline.objects.filter(task_id__in=batch.closed, is_open=True).update(is_open=False)
+    if closed:
+        TaskDeadline.objects.filter(task_id__in=closed, is_open=True).update(is_open=False)
 
 
 def attach(task) -> None:
@@ -196,6 +206,9 @@ def close(task) -> None:
         pending.is_open = False  # created and closed in the same block
     else:
         batch.closed.append(task.pk)
+        row = type(task).deadline.related.get_cached_value(task, None)
+        if row is not None and row.pk is not None:
+            batch.rows[task.pk] = row
 
 
 def recompute(dossier: Dossier, today: dt.date | None = None, *, tasks=None) -> int:
