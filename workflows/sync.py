@@ -24,6 +24,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from dossiers import prepared
 from dossiers.models import FINAL_STATES, Dossier, Mentor, State
 from dossiers.signals import dossier_changed
 
@@ -105,10 +106,14 @@ def _locked_open_tasks(dossier: Dossier) -> list[Task]:
     those processes locked for the rest of the transaction as viewflow's flow lock does
     (SELECT … FOR UPDATE OF the process rows): one statement. An unfinished process always has an
     open task (a join waiting is one), so none is left out."""
-    return list(
-        Task.objects.filter(process__artifact_content_type=_dossier_type(), process__artifact_object_id=dossier.pk,
-                            process__finished__isnull=True, status__in=OPEN_STATUSES)
-        .select_related("process", "deadline").select_for_update(of=("process",)).order_by("created", "pk"))
+    kind = _dossier_type()
+    # Its SQL written once per process (`dossiers.prepared`): the same query at every step.
+    return prepared.rows(
+        "workflows.sync.locked_open_tasks", Task,
+        lambda: Task.objects.filter(process__artifact_content_type=kind, process__artifact_object_id=dossier.pk,
+                                    process__finished__isnull=True, status__in=OPEN_STATUSES)
+        .select_related("process", "deadline").select_for_update(of=("process",)).order_by("created", "pk"),
+        [kind.pk, dossier.pk, *OPEN_STATUSES])
 
 
 # The tasks viewflow saves while `advance` finishes some (those finished, those it creates next, a

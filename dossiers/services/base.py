@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .. import evidence, gates, roster, rules, steps
+from .. import evidence, gates, prepared, roster, rules, steps
 from ..models import (
     Dossier,
     DossierHistory,
@@ -30,10 +30,13 @@ def _lock(dossier: Dossier) -> Dossier:
     """The dossier row, locked for this transaction; refused if its state moved under the caller."""
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
     # The member (from the ceremony on) with it: recognition and removal change him.
-    locked = Dossier.objects.select_for_update(of=("self",)).select_related(
-        "candidate", "cell", "cell__parent", "cell__parent__parent", "member").get(
-        pk=dossier.pk
-    )
+    # Its SQL written once per process (`dossiers.prepared`): the same query at every step.
+    found = prepared.rows("dossiers.services.lock", Dossier, lambda: Dossier.objects.select_for_update(of=("self",))
+                          .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member")
+                          .filter(pk=dossier.pk).order_by(), [dossier.pk])
+    if not found:
+        raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+    locked = found[0]
     if locked.member is not None and locked.member.cell_id == locked.cell_id:
         locked.member.cell = locked.cell
     # Its evidence is read once for the call, by the gates and then the workflow (`dossiers.evidence`).
