@@ -158,3 +158,35 @@ def test_the_dossier_page_prints_the_process_and_timeline_texts_computed_once(en
     assert timeline.count("Recorded at ") == events.count()
     with translation.override("en"):
         assert f"{State.TRAINING.label} → {State.MENTORING.label}" in timeline
+
+
+# The loop the list's template ran before its rows were written in Python (web.presenters).
+TEMPLATE_ROWS = """{% load vn %}{% for dossier in object_list %}<tr>
+<td data-label="{{ l_candidate }}"><a href="{% url 'dossiers:detail' dossier.pk %}">{{ dossier.candidate.full_name }}</a></td>
+<td class="web-nowrap" data-label="{{ l_birth }}">{{ dossier.candidate.birth_date|vn_short_date }}</td>
+<td data-label="{{ l_cell }}">{{ dossier.cell.name }}</td>
+<td data-label="{{ l_state }}"><span class="web-state web-state--{{ dossier.state }}">{{ dossier.get_state_display }}</span></td>
+<td data-label="{{ l_spotted }}">{{ dossier.spotted_on|vn_short_date }}</td>
+<td data-label="{{ l_changed }}">{{ dossier.last_change|vn_short_date }}</td>
+</tr>{% if not forloop.last %}
+{% endif %}{% endfor %}"""
+
+
+def test_the_list_rows_written_in_python_print_what_the_template_loop_printed(secretary_a, cell_a):
+    from django.template import Context, Template
+
+    from permissions.selectors import dossier_list
+    from web.presenters import LIST_HEADINGS, list_rows_html
+
+    spotted(cell_a, name='Lê <b>"Tú"</b> & \'Ân\'')
+    spotted(cell_a, name="Nguyễn Văn A")
+    cell_a.name = "Chi bộ <i>1</i> & \"2\""
+    cell_a.save()
+    with translation.override("vi"):
+        rows = list(dossier_list(user=secretary_a).order_by("pk"))
+        names = dict(zip(("l_candidate", "l_birth", "l_cell", "l_state", "l_spotted", "l_changed"),
+                         (str(label) for label in LIST_HEADINGS), strict=True))
+        expected = Template(TEMPLATE_ROWS).render(Context({"object_list": rows, **names}))
+        written = list_rows_html(rows)
+    assert written == expected
+    assert "&lt;b&gt;&quot;Tú&quot;&lt;/b&gt; &amp; &#x27;Ân&#x27;" in written

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Subquery
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from dossiers import steps
 from dossiers.models import Dossier, Organization, State
 from permissions.scoping import scope_roots, visible_organizations
-from ui.templatetags.vn import vn_date, vn_datetime, vn_name
+from ui.links import url_maker
+from ui.templatetags.vn import vn_date, vn_datetime, vn_name, vn_short_date
 from workflows.page import status_label, task_title
 
 from . import access
@@ -80,6 +83,38 @@ def organization_choices(user, selected) -> list[tuple[str, str]]:
 def state_labels() -> dict[str, str]:
     """{state: its label in the active language}."""
     return {value: str(label) for value, label in State.choices}
+
+
+# The list's column headings, in order (the table's head and each cell's data-label).
+LIST_HEADINGS = (
+    gettext_lazy("Candidate"), gettext_lazy("Date of birth"), gettext_lazy("Party cell"), gettext_lazy("State"),
+    gettext_lazy("On the source list since"), gettext_lazy("Last change"),
+)
+
+
+def list_rows_html(dossiers) -> SafeString:
+    """The dossier list's table rows (`<tr>`…), written here rather than by a `{% for %}` in the
+    template: 25 rows of six cells cost the template ~3 ms a page (a variable lookup, a filter and
+    an escape per cell, through the template engine's nodes), more than the page's SQL; here one
+    f-string a row, every value escaped as the template would (`conditional_escape`), one
+    `reverse` per page for the links and the states' labels worked out once."""
+    esc = conditional_escape
+    labels = state_labels()
+    link = url_maker("dossiers:detail")
+    l_candidate, l_birth, l_cell, l_state, l_spotted, l_changed = (esc(str(label)) for label in LIST_HEADINGS)
+    out = []
+    for d in dossiers:
+        candidate, state = d.candidate, d.state
+        out.append(
+            f'<tr>\n<td data-label="{l_candidate}"><a href="{esc(link(d.pk))}">{esc(candidate.full_name)}</a></td>\n'
+            f'<td class="web-nowrap" data-label="{l_birth}">{esc(vn_short_date(candidate.birth_date))}</td>\n'
+            f'<td data-label="{l_cell}">{esc(d.cell.name)}</td>\n'
+            f'<td data-label="{l_state}"><span class="web-state web-state--{esc(state)}">'
+            f'{esc(labels.get(state, state))}</span></td>\n'
+            f'<td data-label="{l_spotted}">{esc(vn_short_date(d.spotted_on))}</td>\n'
+            f'<td data-label="{l_changed}">{esc(vn_short_date(d.last_change))}</td>\n</tr>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
 # --- The dossier page -------------------------------------------------------------------------

@@ -36,7 +36,6 @@ from permissions.scoping import access_dossier, visible_organizations
 from permissions.selectors import creatable_cells, dossier_for_page, dossier_list
 from permissions.services import personal_data_read
 from ui.filters import SORTS, DossierFilterSet
-from ui.links import url_maker
 from ui.pages import PageMixin
 from ui.spreadsheets import XLSX_TYPE
 from workflows.page import chart_svg, process_tasks, process_view, remember_inbox_count
@@ -51,12 +50,13 @@ from .forms import (
     relative_formset,
 )
 from .presenters import (
+    LIST_HEADINGS,
     TIMELINE_RECENT,
     field_rows,
+    list_rows_html,
     next_step_panel,
     organization_choices,
     process_steps,
-    state_labels,
     step_label,
     timeline,
 )
@@ -171,18 +171,14 @@ class DossierListView(PageMixin, FilterView):
         ctx = super().get_context_data(**kwargs)
         # The menu's kept entry (web.menu: the same rule, no roles query once kept).
         ctx["may_create"] = menu.entries(self.request.user)["may_create_dossier"]
-        # What each row prints, worked out once per page rather than per row in the template:
-        # the state's label (`get_state_display` rebuilds the choices' dict on every call) and the
-        # link (one `reverse` through viewflow's nested URLconf per page, not per row).
+        # The rows' markup is written in Python (web.presenters.list_rows_html): the template's
+        # loop over 25 rows × 6 cells cost more than the page's SQL.
         rows = list(ctx["object_list"])
-        labels = state_labels()
-        link = url_maker("dossiers:detail")
-        for row in rows:
-            row.state_label = labels.get(row.state, row.state)
-            row.page_url = link(row.pk)
         ctx["object_list"] = rows
         if ctx.get("page_obj") is not None:
             ctx["page_obj"].object_list = rows
+        ctx["headings"] = [str(label) for label in LIST_HEADINGS]
+        ctx["rows_html"] = list_rows_html(rows)
         return ctx
 
 
