@@ -5,6 +5,7 @@ results to their templates."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Subquery
@@ -92,16 +93,24 @@ LIST_HEADINGS = (
 )
 
 
+def _escape(value) -> str:
+    """Django's `escape` of a plain value (not already safe): `html.escape(str(value))`."""
+    return html.escape(str(value))
+
+
 def list_rows_html(dossiers) -> SafeString:
     """The dossier list's table rows (`<tr>`…), written here rather than by a `{% for %}` in the
     template: 25 rows of six cells cost the template ~3 ms a page (a variable lookup, a filter and
     an escape per cell, through the template engine's nodes), more than the page's SQL; here one
-    f-string a row, every value escaped as the template would (`conditional_escape`), one
-    `reverse` per page for the links and the states' labels worked out once."""
-    esc = conditional_escape
+    f-string a row, every value escaped as the template would, one `reverse` per page for the
+    links and the states' labels worked out once. The values are plain strings and dates from the
+    database, escaped by `html.escape` as Django's `escape` does, without its lazy-string wrapper
+    (~450 escapes a page through `conditional_escape` cost more than the rows' f-strings)."""
+    esc = _escape
     labels = state_labels()
     link = url_maker("dossiers:detail")
-    l_candidate, l_birth, l_cell, l_state, l_spotted, l_changed = (esc(str(label)) for label in LIST_HEADINGS)
+    l_candidate, l_birth, l_cell, l_state, l_spotted, l_changed = (
+        conditional_escape(label) for label in LIST_HEADINGS)
     out = []
     for d in dossiers:
         candidate, state = d.candidate, d.state
