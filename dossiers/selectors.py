@@ -3,7 +3,7 @@ record. What a user may see is selected one layer up, in `permissions.selectors`
 
 from __future__ import annotations
 
-from django.db.models import Max, Min
+from django.db import connection
 
 from .models import (
     Dossier,
@@ -18,10 +18,19 @@ def dossier_years(*, user) -> list[int]:
     user's dossiers read every one of them, 40–90 ms for a province)."""
     if not user.is_authenticated:
         return []
-    bounds = Dossier.objects.aggregate(first=Min("year"), last=Max("year"))
-    if bounds["first"] is None:
+    # The SQL written once: Django's aggregate() cost ~0.3 ms of CPU on every list page (a clone,
+    # an aggregation query, its compiler) for a statement that never changes; this is its SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(_YEARS_SQL)
+        first, last = cursor.fetchone()
+    if first is None:
         return []
-    return list(range(bounds["last"], bounds["first"] - 1, -1))
+    return list(range(last, first - 1, -1))
+
+
+_YEARS_SQL = 'SELECT MIN({year}), MAX({year}) FROM {table}'.format(
+    year=connection.ops.quote_name(Dossier._meta.get_field("year").column),
+    table=connection.ops.quote_name(Dossier._meta.db_table))
 
 
 def link_ancestors(org: Organization) -> None:

@@ -190,3 +190,13 @@ def test_the_list_rows_written_in_python_print_what_the_template_loop_printed(se
         written = list_rows_html(rows)
     assert written == expected
     assert "&lt;b&gt;&quot;Tú&quot;&lt;/b&gt; &amp; &#x27;Ân&#x27;" in written
+
+
+def test_the_year_filter_offers_every_year_from_the_last_on_record_to_the_first(secretary_a, cell_a):
+    from dossiers.selectors import dossier_years
+
+    assert dossier_years(user=secretary_a) == []
+    first, last = spotted(cell_a), spotted(cell_a)
+    Dossier.objects.filter(pk=first.pk).update(year=2021)
+    Dossier.objects.filter(pk=last.pk).update(year=2024)
+    assert dossier_years(user=secretary_a) == [2024, 2023, 2022, 2021]
