@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.db.transaction import TransactionManagementError
 
 
@@ -63,7 +64,7 @@ def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence)
         sql, compiled_params = compiler.as_sql()
         entry = None
         if (tuple(compiled_params) == params and queryset.model is model and queryset.db == alias
-                and queryset._iterable_class.__name__ == "ModelIterable" and not queryset._prefetch_related_lookups):
+                and _plain_instances(queryset, model) and not queryset._prefetch_related_lookups):
             entry = _Compiled(model, sql, compiler.select, compiler.klass_info, compiler.annotation_col_map,
                               compiler.col_count, compiler.has_extra_select, queryset._for_write,
                               queryset.query.select_for_update)
@@ -76,3 +77,13 @@ def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence)
     query = kept.query
     query.get_compiler = lambda using=alias, connection=None, elide_empty=True: _compiler(query, using, entry, params)
     return list(kept)
+
+
+def _plain_instances(queryset: QuerySet, model: type) -> bool:
+    """The queryset builds instances as Django's ModelIterable does, and as the kept path's (the
+    model's default manager's) does: a manager's own iterable (viewflow's tasks' is one) counts
+    when it is the default manager's and the queryset is not asked to turn rows into subclasses
+    (viewflow's `coerce_for`, which marks it `_coerced`)."""
+    iterable = queryset._iterable_class
+    return (issubclass(iterable, ModelIterable) and iterable is model._default_manager.all()._iterable_class
+            and not getattr(queryset, "_coerced", False))

@@ -13,6 +13,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from dossiers import prepared
 from dossiers.models import Dossier, Organization
 
 from . import roles
@@ -29,9 +30,11 @@ def active_roles(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_active_roles", None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("organization")
-        )
+        # Its SQL written once per process (`dossiers.prepared`): read on every page.
+        cached = prepared.rows(
+            "permissions.scoping.active_roles", RoleAssignment,
+            lambda: RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("organization"),
+            [user.pk])
         user._active_roles = cached
     return cached
 

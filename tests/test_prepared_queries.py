@@ -55,3 +55,58 @@ def test_a_query_whose_parameters_are_not_those_given_is_never_kept_and_still_an
     assert [x.pk for x in prepared.rows(key, Dossier, lambda: _lock(d.pk), [d.pk + 1])] == [d.pk]
     assert prepared._CACHE[(key, "default")] is None
     assert [x.pk for x in prepared.rows(key, Dossier, lambda: _lock(d.pk), [d.pk + 1])] == [d.pk]
+
+
+def test_the_dossier_pages_tasks_and_the_viewers_roles_are_kept_and_built_as_django_builds_them(
+        cell_a, secretary_a, monkeypatch):
+    from permissions.models import RoleAssignment
+    from permissions.scoping import active_roles
+    from workflows import page
+
+    first = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    second = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    for key in ("workflows.page.process_tasks.viewer", "permissions.scoping.active_roles"):
+        prepared._CACHE.pop((key, "default"), None)
+    page.process_tasks(first, viewer=secretary_a)
+    secretary_a.__dict__.pop("_active_roles", None)
+    active_roles(secretary_a)
+    assert prepared._CACHE[("workflows.page.process_tasks.viewer", "default")] is not None
+    assert prepared._CACHE[("permissions.scoping.active_roles", "default")] is not None
+    original = SQLCompiler.as_sql
+    compiled = []
+    for d in (second, first):
+        expected = list(page._process_tasks(d, secretary_a))
+        secretary_a.__dict__.pop("_active_roles", None)
+        expected_roles = list(RoleAssignment.objects.filter(user=secretary_a, revoked_at__isnull=True)
+                              .select_related("organization"))
+        compiled.clear()
+        monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+        got = page.process_tasks(d, viewer=secretary_a)
+        got_roles = active_roles(secretary_a)
+        monkeypatch.setattr(SQLCompiler, "as_sql", original)
+        assert compiled == [], "the SQL was written once"
+        assert expected and [_values(t) for t in got] == [_values(t) for t in expected]
+        assert [t.viewer_inbox for t in got] == [t.viewer_inbox for t in expected]
+        assert [(_values(t.process), t.owner and _values(t.owner)) for t in got] == [
+            (_values(t.process), t.owner and _values(t.owner)) for t in expected]
+        assert [type(t) for t in got] == [type(t) for t in expected]
+        assert [(_values(a), _values(a.organization)) for a in got_roles] == [
+            (_values(a), _values(a.organization)) for a in expected_roles] and got_roles
+
+
+def test_a_queryset_that_turns_its_rows_into_subclasses_is_never_kept(cell_a, secretary_a):
+    from viewflow.workflow.models import Task
+
+    from workflows.flows import AdmissionFlow
+
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    key = "tests.prepared.coerced"
+    prepared._CACHE.pop((key, "default"), None)
+
+    def build():
+        return Task.objects.coerce_for([AdmissionFlow]).filter(process__artifact_object_id=d.pk).order_by("pk")
+
+    params = build().query.get_compiler(using="default").as_sql()[1]
+    got = prepared.rows(key, Task, build, params)
+    assert prepared._CACHE[(key, "default")] is None
+    assert got and [type(t) for t in got] == [type(t) for t in build()]
