@@ -9,6 +9,9 @@ permission on, as a subquery. Nothing is checked row by row in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from django.db import connections
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -146,5 +149,36 @@ def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossi
         raise Http404 from None
 
 
-__all__ = ["Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "holds", "organizations_with",
+def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[Dossier]], lead: Sequence) -> Dossier:
+    """`access_dossier(user, pk, queryset=build())` with its SQL written once per process for each
+    shape of scope (`dossiers.prepared`): the dossier page's query, whose compiling cost more CPU
+    than PostgreSQL's answer. `key` names `build()`'s shape, `lead` its parameters that come before
+    the WHERE's (its annotations'). The scope's parameters are written here as Django writes them
+    (`visible_dossiers`'s condition, in its order); the first call of each shape checks them
+    against the compiler's, and a shape for which they differ is never kept."""
+    if not isinstance(pk, int) or not user.is_authenticated:
+        return access_dossier(user, pk, queryset=build())
+    if user.is_superuser:
+        shape, params = "all", []
+    else:
+        scope = scope_of(user)
+        view, proposed = scope.get(roles.VIEW, []), scope.get(roles.PROPOSE, [])
+        # As the IN lookup writes its list: each value once, in its order.
+        ids = list(dict.fromkeys(scope.get(roles.VIEW_DOSSIER, [])))
+        if not (view or proposed or ids):
+            raise Http404
+        like = connections[Dossier._default_manager.db].ops.prep_for_like_query
+        params = [f"{like(path)}%" for path in view]
+        if proposed:
+            params += [user.pk, *(f"{like(path)}%" for path in proposed)]
+        params += ids
+        shape = f"{len(view)}.{len(proposed)}.{len(ids)}"
+    found = prepared.rows(f"{key}:{shape}", Dossier,
+                          lambda: visible_dossiers(user, build()).filter(pk=pk).order_by(), [*lead, *params, pk])
+    if not found:
+        raise Http404
+    return found[0]
+
+
+__all__ = ["access_dossier_prepared", "Role", "SUBTREE_ROLES", "access_dossier", "active_roles", "forget_scope", "holds", "organizations_with",
            "scope_of", "scope_roots", "visible_dossiers", "visible_organizations"]

@@ -20,7 +20,7 @@ from dossiers.models import (
 from dossiers.selectors import link_ancestors
 
 from .models import Role
-from .scoping import access_dossier, active_roles, visible_dossiers
+from .scoping import access_dossier_prepared, active_roles, visible_dossiers
 
 # Roles that may put a person on a cell's source list (step 1 of shared/domain.md §2).
 CREATE_ROLES = {Role.CELL_SECRETARY, Role.CELL_DEPUTY, Role.UNION_OFFICER}
@@ -50,12 +50,14 @@ def dossier_for_page(*, user, pk, also: tuple[Related, ...] = ()) -> Dossier:
     (with candidate, cell, member, ceremony, and the viewer's party member id), its evidence
     relations together (`dossiers.loading`: one per relation cost a dossier page eleven queries),
     and the cell's ancestors. `also`: more relations a page reads, in the evidence's query."""
-    viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
-    queryset = (
-        Dossier.objects.select_related("candidate", "cell", "member", "ceremony")
-        .annotate(viewer_member_id=Subquery(viewer_member))
-    )
-    dossier = access_dossier(user, pk, queryset=queryset)
+    def queryset():
+        viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
+        return (Dossier.objects.select_related("candidate", "cell", "member", "ceremony")
+                .annotate(viewer_member_id=Subquery(viewer_member)))
+
+    # Its SQL written once per process for each shape of scope (the viewer's member id comes first).
+    dossier = access_dossier_prepared(user, pk, key="permissions.selectors.dossier_for_page", build=queryset,
+                                      lead=[user.pk])
     load_related(dossier, [*EVIDENCE, *also])
     link_ancestors(dossier.cell)
     _remember_viewer_member(user, dossier)

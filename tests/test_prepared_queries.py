@@ -110,3 +110,49 @@ def test_a_queryset_that_turns_its_rows_into_subclasses_is_never_kept(cell_a, se
     got = prepared.rows(key, Task, build, params)
     assert prepared._CACHE[(key, "default")] is None
     assert got and [type(t) for t in got] == [type(t) for t in build()]
+
+
+def test_the_dossier_pages_scoped_query_finds_what_access_dossier_finds_for_every_shape_of_scope(
+        tree, cell_a, cell_b, secretary_a, secretary_b, board, mentor_user):
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+    from django.utils import timezone
+
+    from dossiers.models import Mentor
+    from permissions.models import Role
+    from permissions.scoping import access_dossier, access_dossier_prepared, forget_scope
+
+    from .factories import UserFactory, grant
+
+    union = UserFactory(username="union_officer")
+    grant(union, Role.UNION_OFFICER, cell_a.parent)
+    mentor, member = mentor_user
+    proposed = dossier_copy(State.MENTORING, cell=cell_a, actor=union)
+    mentored = dossier_copy(State.MENTORING, cell=cell_b, actor=secretary_b)
+    Mentor.objects.create(dossier=mentored, assigned_on=timezone.localdate(), member=member)
+    other = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    nobody = UserFactory(username="nobody")
+    for key in [k for k in prepared._CACHE if k[0].startswith("tests.prepared.page")]:
+        del prepared._CACHE[key]
+
+    def found(call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs).pk
+        except Http404:
+            return None
+
+    seen = []
+    for _round in range(2):
+        for user in (secretary_a, secretary_b, board, union, mentor, admin, nobody):
+            forget_scope(user)
+            for d in (proposed, mentored, other):
+                expected = found(access_dossier, user, d.pk)
+                got = found(access_dossier_prepared, user, d.pk, key="tests.prepared.page",
+                            build=Dossier.objects.all, lead=[])
+                seen.append(expected is not None)
+                assert got == expected, (user.username, d.pk)
+    assert True in seen and False in seen
+    kept = {k[0]: v for k, v in prepared._CACHE.items() if k[0].startswith("tests.prepared.page")}
+    # The cell's secretary, the union officer's proposals, the mentor's cases, the administrator.
+    assert len(kept) >= 4 and all(v is not None for v in kept.values()), kept
