@@ -156,3 +156,23 @@ def test_the_dossier_pages_scoped_query_finds_what_access_dossier_finds_for_ever
     kept = {k[0]: v for k, v in prepared._CACHE.items() if k[0].startswith("tests.prepared.page")}
     # The cell's secretary, the union officer's proposals, the mentor's cases, the administrator.
     assert len(kept) >= 4 and all(v is not None for v in kept.values()), kept
+
+
+def test_an_organisations_ancestors_are_kept_per_depth_and_read_as_django_reads_them(cell_a, cell_b, monkeypatch):
+    from dossiers.models import Organization
+
+    for key in [k for k in prepared._CACHE if k[0].startswith("dossiers.organization.ancestors")]:
+        del prepared._CACHE[key]
+    cell_a.ancestors()
+    original = SQLCompiler.as_sql
+    compiled = []
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    got = cell_b.ancestors()
+    monkeypatch.setattr(SQLCompiler, "as_sql", original)
+    assert compiled == [], "the SQL was written once"
+    expected, org = [], Organization.objects.get(pk=cell_b.parent_id)
+    while org is not None:
+        expected.insert(0, org)
+        org = org.parent
+    assert got and [_values(o) for o in got] == [_values(o) for o in expected]
+    assert Organization.objects.get(pk=expected[0].pk).ancestors() == []

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import prepared
+
 
 class OrgLevel(models.TextChoices):
     PROVINCE = "province", _("Province-level committee")
@@ -154,7 +156,14 @@ class Organization(models.Model):
     def ancestors(self):
         """Root first, self excluded; one query."""
         ids = [int(part) for part in self.path.split(".") if part][:-1]
-        by_id = {org.pk: org for org in Organization.objects.filter(pk__in=ids)}
+        if not ids:
+            return []
+        # Its SQL written once per process for each depth (`dossiers.prepared`): every dossier page
+        # reads its cell's ancestors. The IN lookup writes each id once, in its order.
+        unique = list(dict.fromkeys(ids))
+        by_id = {org.pk: org for org in prepared.rows(
+            f"dossiers.organization.ancestors:{len(unique)}", Organization,
+            lambda: Organization.objects.filter(pk__in=unique), unique)}
         return [by_id[i] for i in ids if i in by_id]
 
     def grassroots(self) -> Organization | None:
