@@ -156,7 +156,10 @@ def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[
     the WHERE's (its annotations'). The scope's parameters are written here as Django writes them
     (`visible_dossiers`'s condition, in its order); the first call of each shape checks them
     against the compiler's, and a shape for which they differ is never kept."""
-    if not isinstance(pk, int) or not user.is_authenticated:
+    connection = connections[Dossier._default_manager.db]
+    low, high = connection.ops.integer_field_range(Dossier._meta.pk.get_internal_type())
+    # An id outside the column's range is answered by Django without a query (no such dossier).
+    if not isinstance(pk, int) or not low <= pk <= high or not user.is_authenticated:
         return access_dossier(user, pk, queryset=build())
     if user.is_superuser:
         shape, params = "all", []
@@ -167,7 +170,7 @@ def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[
         ids = list(dict.fromkeys(scope.get(roles.VIEW_DOSSIER, [])))
         if not (view or proposed or ids):
             raise Http404
-        like = connections[Dossier._default_manager.db].ops.prep_for_like_query
+        like = connection.ops.prep_for_like_query
         params = [f"{like(path)}%" for path in view]
         if proposed:
             params += [user.pk, *(f"{like(path)}%" for path in proposed)]

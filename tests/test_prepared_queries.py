@@ -4,6 +4,7 @@ query whose parameters are not those given is never kept, and still answers righ
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
@@ -176,3 +177,13 @@ def test_an_organisations_ancestors_are_kept_per_depth_and_read_as_django_reads_
         org = org.parent
     assert got and [_values(o) for o in got] == [_values(o) for o in expected]
     assert Organization.objects.get(pk=expected[0].pk).ancestors() == []
+
+
+def test_the_dossier_pages_scoped_query_answers_an_id_beyond_the_column_with_a_404(secretary_a):
+    from django.http import Http404
+
+    from permissions.scoping import access_dossier_prepared
+
+    with pytest.raises(Http404):
+        access_dossier_prepared(secretary_a, 2**70, key="tests.prepared.page.huge", build=Dossier.objects.all,
+                                lead=[])
