@@ -112,9 +112,92 @@ def _chain() -> dict:
 FloorFlow = type("FloorFlow", (flow.Flow,), _chain())
 
 
+def _yes(self, activation) -> bool:
+    return True
+
+
+def _no(self, activation) -> bool:
+    return False
+
+
+class AdmissionFloorFlow(flow.Flow):
+    """The admission's own graph (`workflows.flows.AdmissionFlow`: the same nodes, the same edges,
+    two parallel splits and their joins, its If and Switch gateways) with every human task a bare
+    view and every condition a constant taking the usual path (no sub-committee, a grassroots
+    committee, admitted, recognition proposed by the cell): what viewflow itself costs to run *our*
+    process, with no domain work. `tests/test_bench_floors.py` checks that its graph is the
+    admission's, so that the two cannot drift apart. SpiffWorkflow's figure runs the same graph
+    (`admission.bpmn`); the chain above (`FloorFlow`) is the lower bound without the gateways."""
+
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.enroll_training)
+    enroll_training = flow.View(bare).Next(this.complete_training)
+    complete_training = flow.View(bare).Next(this.prepare_dossier)
+    prepare_dossier = (
+        flow.Split()
+        .Next(this.assign_mentor)
+        .Next(this.assign_introducers)
+        .Next(this.collect_papers)
+        .Next(this.verify_history)
+        .Next(this.gather_opinions)
+    )
+    assign_mentor = flow.View(bare).Next(this.dossier_ready)
+    assign_introducers = flow.View(bare).Next(this.dossier_ready)
+    collect_papers = flow.View(bare).Next(this.dossier_ready)
+    verify_history = flow.View(bare).Next(this.dossier_ready)
+    gather_opinions = flow.View(bare).Next(this.dossier_ready)
+    dossier_ready = flow.Join().Next(this.submit_for_vote)
+    submit_for_vote = flow.View(bare).Next(this.branch_vote)
+    branch_vote = flow.View(bare).Next(this.branch_passed)
+    branch_passed = flow.If(this.yes).Then(this.needs_appraisal).Else(this.not_admitted)
+    needs_appraisal = flow.If(this.no).Then(this.sub_committee_appraisal).Else(this.needs_grassroots_resolution)
+    sub_committee_appraisal = flow.View(bare).Next(this.needs_grassroots_resolution)
+    needs_grassroots_resolution = flow.If(this.yes).Then(this.grassroots_resolution).Else(this.admission_decision)
+    grassroots_resolution = flow.View(bare).Next(this.grassroots_passed)
+    grassroots_passed = flow.If(this.yes).Then(this.admission_decision).Else(this.not_admitted)
+    admission_decision = flow.View(bare).Next(this.admitted)
+    admitted = flow.If(this.yes).Then(this.ceremony).Else(this.not_admitted)
+    ceremony = flow.View(bare).Next(this.probation)
+    probation = (
+        flow.Split()
+        .Next(this.new_member_class)
+        .Next(this.mentor_report)
+        .Next(this.self_review)
+        .Next(this.probation_opinions)
+    )
+    new_member_class = flow.View(bare).Next(this.probation_over)
+    mentor_report = flow.View(bare).Next(this.probation_over)
+    self_review = flow.View(bare).Next(this.probation_over)
+    probation_opinions = flow.View(bare).Next(this.probation_over)
+    probation_over = flow.Join().Next(this.recognition_vote)
+    recognition_vote = flow.View(bare).Next(this.recognition_outcome)
+    recognition_outcome = (
+        flow.Switch()
+        .Case(this.recognition_decision, this.no)
+        .Case(this.removal_decision, this.no)
+        .Case(this.needs_grassroots_recognition, this.yes)
+        .Default(this.recognition_decision)
+    )
+    needs_grassroots_recognition = flow.If(this.yes).Then(this.grassroots_recognition).Else(
+        this.recognition_decision)
+    grassroots_recognition = flow.View(bare).Next(this.recognition_decision)
+    recognition_decision = flow.View(bare).Next(this.finished)
+    removal_decision = flow.View(bare).Next(this.finished)
+    not_admitted = flow.End()
+    finished = flow.End()
+
+    yes = _yes
+    no = _no
+
+    def start_case(self, activation):
+        activation.process.save()
+        return activation.process
+
+
 def _finish_next(process, actor) -> bool:
     """Finish the process's open task as `workflows.sync._finish` does; False when none is left."""
-    task = Task.objects.filter(process=process, status=STATUS.NEW).order_by("pk").first()
+    task = Task.objects.filter(process=process, status=STATUS.NEW, flow_task_type="HUMAN").order_by("pk").first()
     if task is None:
         return False
     with task.activation() as activation:
@@ -124,10 +207,10 @@ def _finish_next(process, actor) -> bool:
     return True
 
 
-def engine_case(actor) -> int:
-    """One FloorFlow case from start to end (inside `engine_only()`); the number of human tasks
-    finished."""
-    process = FloorFlow.start.run()
+def engine_case(actor, flow_class=None) -> int:
+    """One case of `flow_class` (default `FloorFlow`) from start to end (inside `engine_only()`);
+    the number of human tasks finished."""
+    process = (flow_class or FloorFlow).start.run()
     done = 0
     while _finish_next(process, actor):
         done += 1
@@ -146,14 +229,15 @@ def engine_only():
         post_save.connect(sync.on_task_created, sender=Task, dispatch_uid="workflows.sync.task_created")
 
 
-def engine_cases_per_second(actor, n: int) -> float:
-    """FloorFlow cases per second, timed as ours and SpiffWorkflow's are (`n` cases over their
-    whole time), in a transaction rolled back."""
+def engine_cases_per_second(actor, n: int, flow_class=None) -> float:
+    """Cases per second of `flow_class` (default `FloorFlow`; `AdmissionFloorFlow` for the
+    admission's graph), timed as ours and SpiffWorkflow's are (`n` cases over their whole time), in
+    a transaction rolled back."""
     with engine_only(), transaction.atomic():
-        assert engine_case(actor) == STEPS  # warm-up, and the chain is whole
+        assert engine_case(actor, flow_class) == STEPS  # warm-up, and every human task of the case was done
         start = time.perf_counter()
         for _ in range(n):
-            engine_case(actor)
+            engine_case(actor, flow_class)
         rate = n / (time.perf_counter() - start)
         transaction.set_rollback(True)  # measured, not kept
     return rate

@@ -76,6 +76,8 @@ class Results:
     # bench.floors: {"bare"|"shell": {who: (p50, p95)}}, and the engine alone in cases/s.
     page_floors: dict = field(default_factory=dict)
     engine_cases_per_s: float | None = None
+    # The same on the admission's own graph (bench.floors.AdmissionFloorFlow: its splits, joins, gateways).
+    engine_graph_cases_per_s: float | None = None
     # bench.floors.MachineLoad: the load during the run (issue 21.6: how noisy the figures are).
     machine: dict = field(default_factory=dict)
 
@@ -101,7 +103,8 @@ class Results:
                   for name, by_who in self.page_floors.items()}
         return {**self.as_json(), "task_completion_ms": self.task_completion_ms, "build_s": self.build_s,
                 "machine": self.machine,
-                "floors": {"pages": floors, "engine_cases_per_s": self.engine_cases_per_s},
+                "floors": {"pages": floors, "engine_cases_per_s": self.engine_cases_per_s,
+                           "engine_graph_cases_per_s": self.engine_graph_cases_per_s},
                 "by_user": [dict(asdict(p), ratio_to_raw=p.ratio_to_raw) for p in self.pages]}
 
 

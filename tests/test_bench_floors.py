@@ -8,10 +8,12 @@ from django.db.models.signals import post_save
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
+from viewflow.workflow import flow
 from viewflow.workflow.models import Process, Task
 
 from bench import floors
 from dossiers.models import State
+from workflows.flows import AdmissionFlow
 from workflows.models import TaskDeadline
 
 from .factories import dossier_in_state
@@ -75,6 +77,32 @@ def test_the_engine_floor_does_no_domain_work_and_leaves_nothing(secretary_a):
     assert not Process.objects.filter(flow_class=floors.FloorFlow).exists()
     assert not TaskDeadline.objects.exists()
     assert _task_receiver_connected()
+
+
+def _graph(flow_class) -> tuple[dict[str, str], set[tuple[str, str, str]]]:
+    """({node: its kind}, {(from, to, edge kind)}): a human task of ours counts as viewflow's View."""
+    kinds = {node.name: ("View" if isinstance(node, flow.View) else type(node).__name__)
+             for node in flow_class.instance.nodes()}
+    edges = {(edge.src.name, edge.dst.name, edge.edge_class)
+             for node in flow_class.instance.nodes() for edge in node._outgoing()}
+    return kinds, edges
+
+
+def test_the_admission_floor_has_the_admission_flows_nodes_and_edges():
+    assert _graph(floors.AdmissionFloorFlow) == _graph(AdmissionFlow)
+
+
+@pytest.mark.django_db
+def test_the_admission_floor_walks_the_usual_path_through_its_gateways(secretary_a):
+    with floors.engine_only():
+        assert floors.engine_case(secretary_a, floors.AdmissionFloorFlow) == floors.STEPS
+    process = Process.objects.get(flow_class=floors.AdmissionFloorFlow)
+    assert process.finished is not None
+    done = set(Task.objects.filter(process=process, status="DONE").values_list("flow_task", flat=True))
+    names = {node.name for node in done}
+    assert {"prepare_dossier", "dossier_ready", "probation_over", "recognition_outcome", "finished"} <= names
+    assert not names & {"sub_committee_appraisal", "removal_decision", "not_admitted"}
+    assert Task.objects.filter(process=process, flow_task_type="HUMAN").count() == floors.STEPS
 
 
 @pytest.mark.django_db
