@@ -6,17 +6,28 @@ anew on every call (about 1 ms each, of a step's ~15). `rows` writes it once per
 database vendor, then runs it with the call's parameters and builds the instances as Django does
 (the same iterable, the same related objects); the first call checks that the parameters given are
 those the compiler put in the SQL, in its order, and a query for which they are not is never kept.
+
+On PostgreSQL the server plans such a statement anew each time too: the lock (six joins) and the
+evidence read (`dossiers.loading`, nine selects) cost it ~0.6 ms of planning each, more than they
+take to run. `cursor` runs them as prepared statements of the connection (psycopg's, with the
+parameters bound by the server), planned once per connection; Django's wrapper is kept around them,
+so they are logged, counted and timed as any other statement. It is for statements whose
+parameters the server can type by themselves (ids, dates): a `rows` caller asks for it with
+`server_prepared=True`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 from django.db.transaction import TransactionManagementError
 
 
@@ -31,6 +42,7 @@ class _Compiled:
     has_extra_select: bool
     for_write: bool
     for_update: bool
+    server_prepared: bool = False
 
 
 # {(key, database alias): its SQL and what Django's iterable reads of the compiler; None: not to be kept}
@@ -47,14 +59,77 @@ def _compiler(query, using: str, entry: _Compiled, params: tuple):
     compiler.annotation_col_map, compiler.col_count = entry.annotation_col_map, entry.col_count
     compiler.has_extra_select = entry.has_extra_select
     compiler.as_sql = lambda *args, **kwargs: (entry.sql, params)
+    if entry.server_prepared and connection.vendor == "postgresql":
+        # As SQLCompiler.execute_sql, through a cursor that has the server prepare the statement.
+        col_count = entry.col_count if entry.has_extra_select else None
+
+        def execute_sql(result_type=MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE):
+            with cursor(connection) as c:
+                c.execute(entry.sql, params)
+                found = c.fetchall()
+            return [found if col_count is None else [r[:col_count] for r in found]]
+
+        compiler.execute_sql = execute_sql
     return compiler
 
 
-def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence) -> list:
+# A count of executions no statement reaches: psycopg prepares only those asked to be.
+_NEVER = 2**62
+
+
+@cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415 - PostgreSQL only
+
+    class PreparingCursor(ServerBindingCursor):
+        """psycopg's cursor binding parameters on the server, every statement prepared (once per
+        connection: psycopg keeps the connection's prepared statements and their names)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+@contextmanager
+def cursor(connection) -> Iterator:
+    """A cursor of `connection` (Django's wrapper: logged, counted, its errors Django's) whose
+    statements PostgreSQL prepares once per connection and then runs without planning them again;
+    elsewhere the connection's own cursor (SQLite keeps its statements compiled by itself)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as c:
+            yield c
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        if connection.connection.prepare_threshold is None:
+            # Django turns psycopg's prepared statements off (`prepare_threshold=None`) so that
+            # no statement of its own is ever prepared behind a pooler's back; psycopg then
+            # refuses to prepare any. A threshold never reached keeps Django's statements
+            # unprepared and lets these ones, which ask for it, be prepared.
+            connection.connection.prepare_threshold = _NEVER
+        raw = _preparing_cursor_class()(connection.connection)
+        # As Django's create_cursor: the connection's time zone on the cursor when it differs.
+        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID  # noqa: PLC0415
+        from django.db.backends.postgresql.psycopg_any import register_tzloader  # noqa: PLC0415
+        from psycopg.pq import Format  # noqa: PLC0415
+
+        if connection.timezone != connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+            register_tzloader(connection.timezone, raw)
+        wrapped = connection._prepare_cursor(raw)
+    with wrapped:
+        yield wrapped
+
+
+def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence, *,
+         server_prepared: bool = False) -> list:
     """The instances of `model` that `build()` returns. `key` names the query's shape (the same SQL
     whatever the call: no parameter that changes it, such as a None or a list of another length);
     `params` are the call's values, in the order the compiler puts them in the SQL. Once the SQL
-    is kept, `build` is not called."""
+    is kept, `build` is not called. `server_prepared`: on PostgreSQL, the kept statement prepared
+    by the server (`cursor`): only for parameters it types by itself (ids, dates, not a bare
+    string in the select list)."""
     params = tuple(params)
     alias = model._default_manager.db
     entry = _CACHE.get((key, alias), False)
@@ -67,7 +142,7 @@ def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence)
                 and _plain_instances(queryset, model) and not queryset._prefetch_related_lookups):
             entry = _Compiled(model, sql, compiler.select, compiler.klass_info, compiler.annotation_col_map,
                               compiler.col_count, compiler.has_extra_select, queryset._for_write,
-                              queryset.query.select_for_update)
+                              queryset.query.select_for_update, server_prepared)
         _CACHE[(key, alias)] = entry
         return list(queryset)
     if entry is None:

@@ -187,3 +187,43 @@ def test_the_dossier_pages_scoped_query_answers_an_id_beyond_the_column_with_a_4
     with pytest.raises(Http404):
         access_dossier_prepared(secretary_a, 2**70, key="tests.prepared.page.huge", build=Dossier.objects.all,
                                 lead=[])
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_lock_and_the_evidence_read_are_planned_once_per_connection_and_read_what_django_reads(
+        cell_a, secretary_a):
+    from dossiers.models import PartyAct, Vote
+    from dossiers.services.base import _lock
+
+    first = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    second = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    for d in (first, second, first):
+        with CaptureQueriesContext(connection) as queries:
+            got = _lock(d)
+            acts, votes = list(got.acts.all()), list(got.votes.all())
+        assert len(queries) == 2, "the lock and the evidence read, each logged as a statement"
+        [expected] = list(_lock_query(d.pk))
+        assert _values(got) == _values(expected) and _values(got.candidate) == _values(expected.candidate)
+        assert _values(got.cell.parent) == _values(expected.cell.parent)
+        assert (got.member and _values(got.member)) == (expected.member and _values(expected.member))
+        assert [_values(a) for a in acts] == [_values(a) for a in PartyAct.objects.filter(dossier=d)]
+        assert [_values(v) for v in votes] == [_values(v) for v in Vote.objects.filter(dossier=d)]
+    assert acts and votes
+    statements = _prepared_statements()
+    assert [s for s in statements if s.startswith('SELECT "dossiers_dossier"."id"') and "FOR UPDATE" in s]
+    assert [s for s in statements if s.startswith("SELECT 0 AS k, json_build_object(")]
+    # Django's own statements stay unprepared, however often they run.
+    for _ in range(8):
+        Dossier.objects.filter(pk=first.pk, state=State.PROBATION).exists()
+    assert not [s for s in _prepared_statements() if "LIMIT 1" in s]
+
+
+def _lock_query(pk):
+    return (Dossier.objects.select_for_update(of=("self",))
+            .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member").filter(pk=pk))

@@ -30,10 +30,11 @@ def _lock(dossier: Dossier) -> Dossier:
     """The dossier row, locked for this transaction; refused if its state moved under the caller."""
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent organisation.
     # The member (from the ceremony on) with it: recognition and removal change him.
-    # Its SQL written once per process (`dossiers.prepared`): the same query at every step.
+    # Its SQL written once per process, and planned once per connection (`dossiers.prepared`): the
+    # same query at every step.
     found = prepared.rows("dossiers.services.lock", Dossier, lambda: Dossier.objects.select_for_update(of=("self",))
                           .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member")
-                          .filter(pk=dossier.pk).order_by(), [dossier.pk])
+                          .filter(pk=dossier.pk).order_by(), [dossier.pk], server_prepared=True)
     if not found:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
     locked = found[0]
