@@ -1,5 +1,7 @@
 """Nothing lost: the dossier's history is append-only and edits to its data keep before/after."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -79,3 +81,43 @@ def test_the_admin_cannot_revert_a_dossier_to_an_earlier_version(cell_a, client)
     response = client.post(url, {"source": d.source, "spotted_on": d.spotted_on.isoformat()})
     assert response.status_code in (403, 200)
     assert Dossier.objects.get(pk=d.pk).state == State.TRAINING
+
+
+def test_a_tracked_save_writes_the_copy_simple_history_writes_with_its_user_reason_and_signals(cell_a):
+    """`dossiers.models.records` writes the historical copy without simple-history's manager: the
+    same row (every field, the user, the change reason, the type), the same signals around it."""
+    from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+    from dossiers.models import HistoricalDossier, HistoricalPartyMember, PartyMember
+
+    user = UserFactory()
+    seen = []
+
+    def pre(sender, history_instance, **kwargs):
+        seen.append(("pre", sender, history_instance.pk))
+
+    def post(sender, history_instance, **kwargs):
+        seen.append(("post", sender, history_instance.pk))
+
+    pre_create_historical_record.connect(pre)
+    post_create_historical_record.connect(post)
+    try:
+        member = PartyMember(full_name="Lê Văn Ghi", sex="male", cell=cell_a, status="official",
+                             joined_on=dt.date(2005, 3, 1), official_since=dt.date(2006, 3, 1))
+        member._history_user, member._change_reason = user, "nhập tay"
+        member.save()
+        member.position = "Bí thư"
+        member.save()
+    finally:
+        pre_create_historical_record.disconnect(pre)
+        post_create_historical_record.disconnect(post)
+    copies = list(member.history.order_by("history_id"))
+    assert [c.history_type for c in copies] == ["+", "~"]
+    assert [(c.history_user_id, c.history_change_reason) for c in copies] == [(user.pk, "nhập tay")] * 2
+    fields = [f.attname for f in PartyMember._meta.fields]
+    assert [getattr(copies[-1], f) for f in fields] == [getattr(PartyMember.objects.get(pk=member.pk), f) for f in fields]
+    assert [(s, sender) for s, sender, _pk in seen] == [("pre", HistoricalPartyMember), ("post", HistoricalPartyMember)] * 2
+    assert seen[1][2] == copies[0].pk and seen[0][2] is None
+    # The dossier's copy leaves out what its model excludes (the time of the last update).
+    d = dossier_in_state(State.TRAINING, cell=cell_a)
+    assert not hasattr(HistoricalDossier, "updated_at") and d.history.count() == 2

@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from .organisations import Organization
 from .people import Candidate, PartyMember
+from .records import HistoricalRecords
 
 
 class State(models.TextChoices):

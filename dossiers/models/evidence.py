@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .dossier import Dossier
 from .people import PartyMember, Relative
+from .records import HistoricalRecords
 
 
 class CertificateKind(models.TextChoices):

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .organisations import Organization
 from .people import PartyMember
+from .records import HistoricalRecords
 
 
 class CommitteeSeat(models.Model):

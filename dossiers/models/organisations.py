@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .. import prepared
+from .records import HistoricalRecords
 
 
 class OrgLevel(models.TextChoices):

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..formatting import fold
 from .organisations import Organization, OrgLevel
+from .records import HistoricalRecords
 
 
 class Sex(models.TextChoices):
