@@ -86,9 +86,29 @@ def _preparing_cursor_class():
         connection: psycopg keeps the connection's prepared statements and their names)."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            try:
+                return super().execute(query, params, prepare=True, binary=binary)
+            finally:
+                # A prepared statement leaves no text of itself: the log (Django's debug wrapper,
+                # `last_executed_query`) shows it as the connection's other statements show.
+                self._query = _Shown(self.connection, query, params)
 
     return PreparingCursor
+
+
+class _Shown:
+    """The statement as a client-side cursor would send it (its `query`, written when read)."""
+
+    __slots__ = ("connection", "sql", "params")
+
+    def __init__(self, connection, sql, params):
+        self.connection, self.sql, self.params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        from psycopg import ClientCursor  # noqa: PLC0415
+
+        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
 
 
 @contextmanager
