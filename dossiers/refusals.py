@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from . import evidence
+from . import evidence, locked
 
 # The citation of a rule of the software itself (a stale page, a file too large, who may act):
 # printed where a Party text would be cited.
@@ -140,11 +140,12 @@ def clean_and_save(obj, *, fields: Iterable[str] | None = None, checked: Iterabl
     errors become a `Refusal` (and nothing is saved). `fields`: on a row the service holds locked
     (the dossier), the only fields it set: the others were valid when it read them, and are not
     validated again. `checked`: fields whose uniqueness the service has just checked itself under
-    the dossier's lock (a second verification of the same person): not asked of the database again."""
+    the dossier's lock (a second verification of the same person): not asked of the database again.
+    A row read under the lock (the dossier) is written with only what changed on it (`locked`)."""
     try:
         _full_clean(obj, fields, set(checked))
     except ValidationError as exc:
         raise refusal_from(exc, type(obj)) from exc
-    obj.save()
+    locked.save(obj)
     evidence.written(obj)
     return obj

@@ -94,6 +94,16 @@ def profile_refresh(*, dossier) -> None:
     _write(AdmissionProfile, [_profile(AdmissionProfile, dossier, dossier.candidate)])
 
 
+def profiles_of_candidate(candidate) -> None:
+    """Write the profiles of the candidate's admitted dossiers from the candidate as just saved:
+    one query, and one more when there is one (a candidate has a few dossiers at most, most none
+    admitted; `profiles_rebuild` reads in chunks through a cursor, for a whole data set)."""
+    rows = [_profile(AdmissionProfile, d, candidate)
+            for d in Dossier.objects.filter(candidate=candidate, decision_date__isnull=False).order_by("pk")
+            .only("pk", "state", "cell", "decision_date", "ceremony_date")]
+    _write(AdmissionProfile, rows)
+
+
 def profiles_rebuild(*, dossiers=None, profile_model=None, dossier_model=None, batch: int = 5000) -> int:
     """Rewrite the profiles of the given dossiers (a queryset; default: all), in batches; the
     migration that adds the table passes its historical models. Returns how many were written."""

@@ -147,3 +147,48 @@ def test_the_cell_migration_fills_every_profile_from_its_dossier(cell_a, cell_b,
     migration.fill_cells(apps, None)
     assert AdmissionProfile.objects.get(dossier=d).cell_id == cell_a.pk
 
+
+
+
+def test_a_save_of_the_dossier_that_writes_nothing_the_profile_is_made_of_leaves_it_and_a_whole_save_rewrites_it(
+        cell_a, secretary_a):
+    from builders.factories import WALK, walk_start
+
+    # Recognition saves the dossier it locked with only what it changes (dossiers.locked): its
+    # state and its stamp, not its dates, cell or candidate: the profile is not written again.
+    w = walk_start(cell=cell_a, actor=secretary_a)
+    for _reaches, _task, step in WALK[:-1]:
+        step(w)
+    AdmissionProfile.objects.filter(dossier=w.dossier).update(age=99)
+    with CaptureQueriesContext(connection) as ctx:
+        WALK[-1][2](w)
+    assert w.dossier.state == State.RECOGNIZED
+    assert not [q for q in ctx.captured_queries if "reports_admissionprofile" in q["sql"]]
+    assert AdmissionProfile.objects.get(dossier=w.dossier).age == 99
+    # A save that writes one of its dates does; so does a whole save, whatever changed.
+    d = Dossier.objects.get(pk=w.dossier.pk)
+    d.save(update_fields=["ceremony_date"])
+    assert AdmissionProfile.objects.get(dossier=d).age != 99
+    AdmissionProfile.objects.filter(dossier=d).update(age=99)
+    d.save(update_fields=["notes", "updated_at"])
+    assert AdmissionProfile.objects.get(dossier=d).age == 99
+    Dossier.objects.get(pk=d.pk).save()
+    assert AdmissionProfile.objects.get(dossier=d).age != 99
+
+
+def test_a_candidates_save_reads_its_admitted_dossiers_in_one_query_and_writes_their_profiles_in_one(
+        cell_a, secretary_a):
+    d = dossier_in_state(State.PROBATION, cell=cell_a, actor=secretary_a)
+    c = d.candidate
+    c.ethnicity = "Tày"
+    with CaptureQueriesContext(connection) as ctx:
+        c.save()
+    profile_statements = [q["sql"] for q in ctx.captured_queries if "historicalcandidate" not in q["sql"]
+                          and not q["sql"].startswith('UPDATE "dossiers_candidate"')]
+    assert len(profile_statements) == 2, profile_statements  # its admitted dossiers, their profiles
+    assert profiles.has(AdmissionProfile.objects.get(dossier=d).traits, "ethnic_minority")
+    other = dossier_in_state(State.MENTORING, cell=cell_a, actor=secretary_a).candidate
+    other.ethnicity = "Tày"
+    with CaptureQueriesContext(connection) as ctx:
+        other.save()
+    assert len(ctx) == 3  # the candidate, its copy, its admitted dossiers (none): nothing to write

@@ -115,7 +115,7 @@ PINNED = {
     "record_progress_report": (7, 15),
     "record_recognition_vote": (9, 24),
     "record_grassroots_recognition": (9, 14),
-    "recognize": (13, 23),
+    "recognize": (12, 22),
 }
 
 

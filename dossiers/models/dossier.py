@@ -144,6 +144,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.spotted_on:
             self.year = self.spotted_on.year
+        if kwargs.get("update_fields") is not None and "spotted_on" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
         super().save(*args, **kwargs)
 
     @property

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .. import evidence, gates, prepared, roster, rules, steps
+from .. import evidence, gates, locked, prepared, roster, rules, steps
 from ..models import (
     Dossier,
     DossierHistory,
@@ -37,16 +37,18 @@ def _lock(dossier: Dossier) -> Dossier:
                           .filter(pk=dossier.pk).order_by(), [dossier.pk], server_prepared=True)
     if not found:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
-    locked = found[0]
-    if locked.member is not None and locked.member.cell_id == locked.cell_id:
-        locked.member.cell = locked.cell
+    row = found[0]
+    if row.member is not None and row.member.cell_id == row.cell_id:
+        row.member.cell = row.cell
     # Its evidence is read once for the call, by the gates and then the workflow (`dossiers.evidence`).
-    evidence.read_on_demand(locked)
-    if locked.state != dossier.state:
+    evidence.read_on_demand(row)
+    if row.state != dossier.state:
         raise Refusal(app_reason(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
-        ) % {"state": locked.get_state_display()}), rule=APP_RULE)
-    return locked
+        ) % {"state": row.get_state_display()}), rule=APP_RULE)
+    # Saved with only what the service changes on it (`dossiers.locked`).
+    locked.remember(row)
+    return row
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def _history(
 def _transition(dossier: Dossier, name: str) -> None:
     try:
         getattr(dossier, name)()
-        dossier.save()
+        locked.save(dossier)
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
         raise Refusal(app_reason(_("The dossier has just been updated by someone else. Please reload the page.")),
                       rule=APP_RULE) from exc
