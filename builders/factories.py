@@ -148,8 +148,9 @@ def walk_start(*, cell: Organization, actor: User | None = None, candidate: Cand
     and the new dossier, spotted far enough back that probation (12 months) has ended by `today`."""
     today = today or timezone.localdate()
     actor = actor or UserFactory()
+    made = candidate is None
     candidate = candidate or CandidateFactory()
-    if not candidate.relatives.exists():
+    if made or not candidate.relatives.exists():  # a candidate just made has none
         RelativeFactory(candidate=candidate, kind=RelativeKind.FATHER)
         RelativeFactory(candidate=candidate, kind=RelativeKind.MOTHER, full_name="Trần Thị Mẹ")
     members = introducers or [PartyMemberFactory(cell=cell), PartyMemberFactory(cell=cell)]

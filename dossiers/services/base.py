@@ -172,8 +172,10 @@ def _vote(dossier: Dossier, actor, purpose: str, *, meeting_date: dt.date, meeti
 
 def _act(dossier: Dossier, kind: str, *, issuer: str, number: str, date: dt.date, signer: str,
          vote: Vote | None = None, approved: bool = True, reason: str = "") -> PartyAct:
+    """The act; its vote, if any, is the one the service has just recorded (`_vote`): no act names
+    it yet, which its one-act-per-vote uniqueness would ask the database."""
     return clean_and_save(PartyAct(dossier=dossier, kind=kind, issuer=issuer, number=number, date=date, signer=signer,
-                          vote=vote, approved=approved, reason=reason))
+                          vote=vote, approved=approved, reason=reason), checked=["vote"] if vote is not None else ())
 
 
 def _grassroots_name(dossier: Dossier) -> str:

@@ -41,9 +41,12 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
         reasons = []
         if cell.level != OrgLevel.CELL:
             reasons.append(app_reason(_("The dossier must belong to a cell.")))
-        if Dossier.objects.filter(candidate=candidate, state__in=OPEN_STATES).exists():
+        # The candidate's open and recognised dossiers, in one query.
+        held = set(Dossier.objects.filter(candidate=candidate, state__in=[*OPEN_STATES, State.RECOGNIZED])
+                   .order_by().values_list("state", flat=True).distinct())
+        if held.intersection(OPEN_STATES):
             reasons.append(app_reason(_("This candidate already has an open dossier.")))
-        if Dossier.objects.filter(candidate=candidate, state=State.RECOGNIZED).exists():
+        if State.RECOGNIZED in held:
             reasons.append(app_reason(_("This candidate is already an official member.")))
         if refusal := _not_future(spotted_on, _("Date added to the source list")):
             reasons.append(refusal)
@@ -58,8 +61,9 @@ def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spo
             reasons.append(refusal)
         if reasons:
             raise Refusal(reasons)
+        # One open dossier per candidate (its constraint): checked above, not asked again.
         dossier = clean_and_save(Dossier(candidate=candidate, cell=cell, source=source, spotted_on=spotted_on,
-                                created_by=actor, notes=note))
+                                created_by=actor, notes=note), checked=["candidate"])
         _history(dossier, actor, "create", State.SPOTTED, note, on=spotted_on, source=source, spotted_on=spotted_on)
     return dossier
 
