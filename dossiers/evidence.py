@@ -14,7 +14,7 @@ from functools import cache
 
 from django.db import connections
 
-from .loading import Related, load_related
+from .loading import Related, read_related
 from .models import Dossier
 
 # What a relation is read with (the people behind mentors and introducers).
@@ -52,15 +52,46 @@ def _sort(rows: list, names: tuple[str, ...], vendor: str) -> list:
     return sorted(rows, key=key)
 
 
+class _Read:
+    """A relation read with the others and not yet made instances: made so on its first read."""
+
+    __slots__ = ("fill",)
+
+    def __init__(self, fill):
+        self.fill = fill
+
+
 class _LoadedOnFirstRead(dict):
     """The dossier's prefetch cache, filled per relation on first read: a change reads some of
     the dossier's evidence (the acts, say) many times and most of it never. Django's related
-    managers read this dict first."""
+    managers read this dict first. The relations are read together (one statement) and each made
+    instances when it is first read: a gate reads two or three of the nine."""
 
     def __init__(self, dossier: Dossier):
         super().__init__()
         self.dossier = dossier
         self.loading = False
+
+    def __getitem__(self, name: str):
+        held = dict.__getitem__(self, name)  # a miss reads (`__missing__`)
+        if isinstance(held, _Read):
+            if self.loading:
+                # While its instances are being made, Django asks the manager for its plain queryset.
+                raise KeyError(name)
+            held = self._made(name, held)
+        return held
+
+    def _made(self, name: str, read: _Read):
+        self.loading = True
+        try:
+            read.fill()
+        finally:
+            self.loading = False
+        held = dict.__getitem__(self, name)
+        if order := _ordering(name):
+            held._result_cache = _sort(held._result_cache, order,
+                                       connections[self.dossier._state.db or "default"].vendor)
+        return held
 
     def __missing__(self, name: str):
         # While loading, Django asks the manager for its plain queryset: a miss makes it build one.
@@ -69,7 +100,7 @@ class _LoadedOnFirstRead(dict):
         # The relations read together in one statement (`dossiers.loading`): those whose order can be told here.
         if _ordering(name) is not None:
             self._read_together([n for n in _IN_ORDER if _ordering(n) is not None and not dict.__contains__(self, n)])
-            return dict.__getitem__(self, name)
+            return self[name]
         self.loading = True
         try:
             # The relation's own queryset (its manager, its order), read and held as a prefetch holds
@@ -89,16 +120,9 @@ class _LoadedOnFirstRead(dict):
         gate, its workflow's task conditions and deadlines read three or four of them, one statement
         each. The rows are those of the relation's own query (its manager is the model's plain one),
         in its order, the people behind mentors and introducers with them."""
-        self.loading = True
-        try:
-            load_related(self.dossier, [Related(n, joins=_WITH.get(n, ())) for n in names])
-        finally:
-            self.loading = False
-        vendor = connections[self.dossier._state.db or "default"].vendor
-        for n in names:
-            held = dict.__getitem__(self, n)
-            if order := _ordering(n):
-                held._result_cache = _sort(held._result_cache, order, vendor)
+        fills = read_related(self.dossier, [Related(n, joins=_WITH.get(n, ())) for n in names])
+        for n, fill in zip(names, fills, strict=True):
+            dict.__setitem__(self, n, _Read(fill))
 
 
 def read_on_demand(dossier: Dossier) -> Dossier:
@@ -139,6 +163,8 @@ def written(obj) -> None:
         held = dict.get(dossier._prefetched_objects_cache, name)
         if held is None:
             continue  # not read yet: it will be read with the row
+        if isinstance(held, _Read):
+            held = dossier._prefetched_objects_cache[name]  # read before the row: made instances now
         rows = [row for row in held if row.pk != obj.pk] + [obj]
         if getattr(held, "_result_cache", None) is None or (keys := [_order_key(row) for row in rows]).count(None):
             del dossier._prefetched_objects_cache[name]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 
 from django.conf import settings
@@ -170,6 +171,14 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
     """Load `relations` of `root` in one query and cache them as `prefetch_related` would (the
     rows' foreign key back to their owner cached too). Owners reached through a dotted `attr`
     must already be loaded (select_related)."""
+    for fill in read_related(root, relations):
+        fill()
+
+
+def read_related(root: models.Model, relations: list[Related]) -> list[Callable[[], None]]:
+    """Read `relations` of `root` in one query, as `load_related`, and return for each relation, in
+    order, what caches it: its rows are made instances only when it is called (a caller that reads
+    a few of the relations read together builds no instance for the others)."""
     db = root._state.db or "default"
     connection = connections[db]
     vendor = connection.vendor
@@ -188,22 +197,26 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
         cursor.execute(" UNION ALL ".join(selects), params)
         for k, data in cursor.fetchall():
             rows_by_part[k].append(json.loads(data) if isinstance(data, str) else data)
-    for (owner, name, back, model, joined, rel), rows in zip(plans, rows_by_part, strict=True):
-        objects = []
-        for data in rows:
-            obj = _instance(model, data, db, vendor, rel.fields)
-            back.set_cached_value(obj, owner)
-            for fk in joined:
-                nested = data.get(fk.name)
-                if isinstance(nested, str):
-                    nested = json.loads(nested)
-                fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor) if nested else None)
-            objects.append(obj)
-        objects.sort(key=_sort_key([*rel.order, model._meta.pk.attname]))
-        if rel.to_attr:
-            setattr(owner, rel.to_attr, objects)
-            continue
-        queryset = getattr(owner, name).all()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        owner.__dict__.setdefault("_prefetched_objects_cache", {})[back.remote_field.cache_name] = queryset
+    return [partial(_fill, db, vendor, plan, rows) for plan, rows in zip(plans, rows_by_part, strict=True)]
+
+
+def _fill(db: str, vendor: str, plan: tuple, rows: list[dict]) -> None:
+    owner, name, back, model, joined, rel = plan
+    objects = []
+    for data in rows:
+        obj = _instance(model, data, db, vendor, rel.fields)
+        back.set_cached_value(obj, owner)
+        for fk in joined:
+            nested = data.get(fk.name)
+            if isinstance(nested, str):
+                nested = json.loads(nested)
+            fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor) if nested else None)
+        objects.append(obj)
+    objects.sort(key=_sort_key([*rel.order, model._meta.pk.attname]))
+    if rel.to_attr:
+        setattr(owner, rel.to_attr, objects)
+        return
+    queryset = getattr(owner, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    owner.__dict__.setdefault("_prefetched_objects_cache", {})[back.remote_field.cache_name] = queryset

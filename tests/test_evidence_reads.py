@@ -89,3 +89,28 @@ def test_it_reads_every_relation_of_the_evidence_in_one_statement_as_each_relati
     assert people == ([i.member.full_name for i in fresh.introducers.all()]
                       + [m.member.full_name for m in fresh.mentors.all()])
     assert got["acts"] and got["certificates"] and got["introducers"] and got["votes"], "a case with evidence"
+
+
+def test_the_relations_read_together_are_made_instances_only_when_read_and_take_a_row_written_meanwhile(
+        cell_a, secretary_a, monkeypatch):
+    """One statement reads the nine relations; only those read are made instances (a gate reads two
+    or three); one written to before it is read holds the row written, in its order, read once."""
+    from dossiers import loading
+    from dossiers.models import OpinionStage, OpinionSummary
+    from dossiers.refusals import clean_and_save
+
+    d = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    made = []
+    original = loading._instance
+    monkeypatch.setattr(loading, "_instance", lambda model, *a, **k: made.append(model) or original(model, *a, **k))
+    held = evidence.read_on_demand(Dossier.objects.get(pk=d.pk))
+    with CaptureQueriesContext(connection) as queries:
+        acts = list(held.acts.all())
+    assert len(queries) == 1 and acts
+    assert set(made) == {PartyAct}, "the acts alone were made instances"
+    summary = clean_and_save(OpinionSummary(dossier=held, stage=OpinionStage.PROBATION, date=timezone.localdate(),
+                                            workplace_opinion="Tốt.", residence_opinion="Tốt."))
+    with CaptureQueriesContext(connection) as queries:
+        opinions = [o.pk for o in held.opinions.all()]
+    assert len(queries) == 0 and summary.pk in opinions
+    assert opinions == list(OpinionSummary.objects.filter(dossier=d).values_list("pk", flat=True))
