@@ -182,3 +182,60 @@ def _plain_instances(queryset: QuerySet, model: type) -> bool:
     iterable = queryset._iterable_class
     return (issubclass(iterable, ModelIterable) and iterable is model._default_manager.all()._iterable_class
             and not getattr(queryset, "_coerced", False))
+
+
+# --- Rows written many times a step: an INSERT written once per model, prepared by the server ----
+
+
+@cache
+def _insert_sql(model: type, alias: str, vendor: str) -> tuple[str, tuple, tuple] | None:
+    """The INSERT of a new row of `model` as Django writes it (every local column but the automatic
+    key, the key returned), its fields and the fields returned; None when Django would write it
+    otherwise (parents, a placeholder of its own, an order kept, no RETURNING)."""
+    connection = connections[alias]
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field)
+    returning = tuple(meta.db_returning_fields)
+    if (meta.parents or meta.order_with_respect_to or meta.auto_field is None
+            or not connection.features.can_return_columns_from_insert or returning != (meta.auto_field,)
+            or any(hasattr(f, "get_placeholder") for f in fields)):
+        return None
+    qn = connection.ops.quote_name
+    returning_sql, returning_params = connection.ops.return_insert_columns(list(returning))
+    if returning_params:
+        return None
+    sql = (f"{connection.ops.insert_statement()} {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) {returning_sql}")
+    return sql, fields, returning
+
+
+def insert(obj, *, using: str | None = None) -> None:
+    """Save `obj`, a new row (no key yet), as `Model.save()` inserts it — each field's `pre_save`
+    and database value, its key returned — with the INSERT written once per model and prepared by
+    PostgreSQL (`cursor`). For a row whose model's own `save()` adds nothing to an insert (a
+    simple-history copy, a history row): nobody listening to its saves, no parents; anything else
+    is saved by `save()` as before."""
+    from django.db import router, transaction  # noqa: PLC0415
+    from django.db.models.signals import post_save, pre_save  # noqa: PLC0415
+
+    model = type(obj)
+    using = using or router.db_for_write(model, instance=obj)
+    shape = _insert_sql(model, using, connections[using].vendor)
+    if (shape is None or obj._is_pk_set() or pre_save.has_listeners(model) or post_save.has_listeners(model)):
+        obj.save(using=using)
+        return
+    sql, fields, returning = shape
+    connection = connections[using]
+    obj._prepare_related_fields_for_save(operation_name="save")
+    raw = [f.pre_save(obj, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") for v in raw):
+        obj.save(using=using)
+        return
+    values = [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, raw, strict=True)]
+    with transaction.mark_for_rollback_on_error(using=using), cursor(connection) as c:
+        c.execute(sql, values)
+        row = connection.ops.fetch_returned_insert_columns(c, ())
+    for field, value in zip(returning, row, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.db = using
+    obj._state.adding = False

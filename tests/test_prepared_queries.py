@@ -227,3 +227,55 @@ def test_on_postgresql_the_lock_and_the_evidence_read_are_planned_once_per_conne
 def _lock_query(pk):
     return (Dossier.objects.select_for_update(of=("self",))
             .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member").filter(pk=pk))
+
+
+def test_a_row_inserted_once_written_is_the_row_save_writes_and_save_is_used_where_it_does_more(
+        cell_a, secretary_a):
+    from django.db.models.signals import pre_save
+    from django.utils import timezone
+
+    from dossiers.models import DossierHistory
+
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+
+    def row(**extra):
+        return DossierHistory(dossier=d, actor=secretary_a, action="test", from_state=State.MENTORING,
+                              to_state=State.MENTORING, effective_on=timezone.localdate(), note="Ghi chú",
+                              evidence={"số": "1-NQ/CB", "ngày": "2025-01-02"}, **extra)
+
+    fast, saved = row(), row()
+    with CaptureQueriesContext(connection) as queries:
+        prepared.insert(fast)
+    saved.save()
+    assert len(queries) == 1 and fast.pk and not fast._state.adding and fast._state.db == "default"
+    got, expected = DossierHistory.objects.get(pk=fast.pk), DossierHistory.objects.get(pk=saved.pk)
+    skip = {"id", "at"}
+    assert {f.attname: getattr(got, f.attname) for f in DossierHistory._meta.concrete_fields if f.attname not in skip} \
+        == {f.attname: getattr(expected, f.attname) for f in DossierHistory._meta.concrete_fields if f.attname not in skip}
+    assert got.at and got.at <= expected.at, "stamped as save stamps it (auto_now_add)"
+    # Someone listening to its saves: the row goes through save(), which tells him.
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance)
+
+    pre_save.connect(listener, sender=DossierHistory)
+    try:
+        third = row()
+        prepared.insert(third)
+    finally:
+        pre_save.disconnect(listener, sender=DossierHistory)
+    assert heard == [third] and third.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_history_rows_and_copies_of_a_step_are_inserted_by_prepared_statements(cell_a, secretary_a):
+    from django.utils import timezone
+
+    from dossiers import services
+
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    services.dossier_record_application(dossier=d, actor=secretary_a, on=timezone.localdate())
+    statements = _prepared_statements()
+    for table in ("dossiers_dossierhistory", "dossiers_historicaldossier"):
+        assert [s for s in statements if s.startswith(f'INSERT INTO "{table}"')], table

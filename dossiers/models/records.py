@@ -16,6 +16,8 @@ from simple_history import models as simple_history
 from simple_history.manager import HistoryDescriptor
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+from .. import prepared
+
 # {tracked model: (its historical model, the attnames copied, whether the copy points back to it)}
 _COPIES: dict[type, tuple[type, tuple[str, ...], bool]] = {}
 
@@ -51,7 +53,8 @@ class HistoricalRecords(simple_history.HistoricalRecords):
             sender=history_model, instance=instance, history_date=history_date, history_user=history_user,
             history_change_reason=history_change_reason, history_instance=history_instance, using=using,
         )
-        history_instance.save(using=using)
+        # One INSERT, written once per model and prepared by PostgreSQL (nobody listens to a copy's save).
+        prepared.insert(history_instance, using=using)
         self.create_historical_record_m2ms(history_instance, instance)
         post_create_historical_record.send(
             sender=history_model, instance=instance, history_instance=history_instance, history_date=history_date,

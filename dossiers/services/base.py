@@ -103,11 +103,13 @@ def _history(
 ) -> DossierHistory:
     """One history row; `on` is the date the act took effect (a meeting, a decision), which the
     timeline shows beside the moment it was recorded."""
-    event = DossierHistory.objects.create(
+    event = DossierHistory(
         dossier=dossier, actor=actor, action=action, from_state=from_state, to_state=dossier.state,
         effective_on=on or timezone.localdate(), note=note,
         evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
     )
+    # A new row, appended: one INSERT written once and prepared by PostgreSQL (`dossiers.prepared`).
+    prepared.insert(event)
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return event
 
