@@ -216,26 +216,73 @@ def insert(obj, *, using: str | None = None) -> None:
     simple-history copy, a history row): nobody listening to its saves, no parents; anything else
     is saved by `save()` as before."""
     from django.db import router, transaction  # noqa: PLC0415
+
+    using = using or router.db_for_write(type(obj), instance=obj)
+    shape = _insertable(obj, using)
+    if shape is None:
+        obj.save(using=using)
+        return
+    sql, values, returning = shape
+    with transaction.mark_for_rollback_on_error(using=using), cursor(connections[using]) as c:
+        c.execute(sql, values)
+        row = connections[using].ops.fetch_returned_insert_columns(c, ())
+    _inserted(obj, returning, row, using)
+
+
+def _insertable(obj, using: str):
+    """`obj`'s INSERT (`_insert_sql`) and its values when it may be written by one, else None."""
     from django.db.models.signals import post_save, pre_save  # noqa: PLC0415
 
     model = type(obj)
-    using = using or router.db_for_write(model, instance=obj)
-    shape = _insert_sql(model, using, connections[using].vendor)
-    if (shape is None or obj._is_pk_set() or pre_save.has_listeners(model) or post_save.has_listeners(model)):
-        obj.save(using=using)
-        return
-    sql, fields, returning = shape
     connection = connections[using]
+    shape = _insert_sql(model, using, connection.vendor)
+    if shape is None or obj._is_pk_set() or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        return None
+    sql, fields, returning = shape
     obj._prepare_related_fields_for_save(operation_name="save")
     raw = [f.pre_save(obj, True) for f in fields]
     if any(hasattr(v, "resolve_expression") for v in raw):
-        obj.save(using=using)
-        return
-    values = [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, raw, strict=True)]
-    with transaction.mark_for_rollback_on_error(using=using), cursor(connection) as c:
-        c.execute(sql, values)
-        row = connection.ops.fetch_returned_insert_columns(c, ())
+        return None
+    return sql, [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, raw, strict=True)], returning
+
+
+def _inserted(obj, returning, row, using: str) -> None:
     for field, value in zip(returning, row, strict=True):
         setattr(obj, field.attname, value)
     obj._state.db = using
     obj._state.adding = False
+
+
+def insert_all(objs: Sequence, *, using: str | None = None) -> None:
+    """Save new rows as `insert` saves each; on PostgreSQL those it may write go in one statement
+    (each INSERT a `WITH` of it, their keys read back together): a service's history row and the
+    simple-history copies of what it wrote, one round trip instead of one each."""
+    from django.db import router, transaction  # noqa: PLC0415
+
+    objs = list(objs)
+    if not objs:
+        return
+    using = using or router.db_for_write(type(objs[-1]), instance=objs[-1])
+    if len(objs) < 2 or connections[using].vendor != "postgresql":
+        for obj in objs:
+            insert(obj, using=using)
+        return
+    together, parts, params = [], [], []
+    for obj in objs:
+        if router.db_for_write(type(obj), instance=obj) != using or (shape := _insertable(obj, using)) is None:
+            insert(obj, using=using)
+            continue
+        sql, values, returning = shape
+        parts.append(f"i{len(together)} AS ({sql})")
+        params += values
+        together.append((obj, returning))
+    if not together:
+        return
+    connection = connections[using]
+    statement = (f"WITH {', '.join(parts)} SELECT "
+                 + ", ".join(f"(SELECT * FROM i{n})" for n in range(len(together))))
+    with transaction.mark_for_rollback_on_error(using=using), cursor(connection) as c:
+        c.execute(statement, params)
+        row = c.fetchone()
+    for (obj, returning), value in zip(together, row, strict=True):
+        _inserted(obj, returning, (value,), using)

@@ -121,3 +121,49 @@ def test_a_tracked_save_writes_the_copy_simple_history_writes_with_its_user_reas
     # The dossier's copy leaves out what its model excludes (the time of the last update).
     d = dossier_in_state(State.TRAINING, cell=cell_a)
     assert not hasattr(HistoricalDossier, "updated_at") and d.history.count() == 2
+
+
+def test_inside_a_service_the_copies_wait_for_its_history_row_and_a_service_that_fails_writes_none(cell_a):
+    """`dossiers.models.records.written_together`: the copies of the rows a service writes are
+    written with its history row (`write_with`), or at its end; an exception writes none."""
+    from django.db import transaction
+    from django.utils import timezone
+    from simple_history.signals import post_create_historical_record
+
+    from dossiers.models import HistoricalPartyMember, PartyMember
+    from dossiers.models.records import write_with, written_together
+
+    def member(name):
+        return PartyMember(full_name=name, sex="male", cell=cell_a, status="official",
+                           joined_on=dt.date(2005, 3, 1), official_since=dt.date(2006, 3, 1))
+
+    heard = []
+
+    def post(sender, history_instance, **kwargs):
+        heard.append(history_instance.pk)
+
+    post_create_historical_record.connect(post)
+    try:
+        with written_together():
+            first = member("Một")
+            first.save()
+            assert not HistoricalPartyMember.objects.filter(id=first.pk).exists(), "waiting"
+            d = dossier_in_state(State.SPOTTED, cell=cell_a)
+            row = DossierHistory(dossier=d, action="test", from_state=State.SPOTTED, to_state=State.SPOTTED,
+                                 effective_on=timezone.localdate())
+            write_with(row)
+            assert row.pk and HistoricalPartyMember.objects.filter(id=first.pk, history_type="+").exists()
+            second = member("Hai")
+            second.save()
+        assert HistoricalPartyMember.objects.filter(id=second.pk).exists(), "written when the block ends"
+        assert heard and all(heard), "told once written, with its key"
+        with pytest.raises(RuntimeError), transaction.atomic(), written_together():
+            third = member("Ba")
+            third.save()
+            raise RuntimeError
+        assert not HistoricalPartyMember.objects.filter(full_name="Ba").exists()
+    finally:
+        post_create_historical_record.disconnect(post)
+    outside = member("Bốn")
+    outside.save()
+    assert HistoricalPartyMember.objects.filter(id=outside.pk).exists(), "outside a service, at once"

@@ -269,13 +269,19 @@ def test_a_row_inserted_once_written_is_the_row_save_writes_and_save_is_used_whe
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
-def test_on_postgresql_the_history_rows_and_copies_of_a_step_are_inserted_by_prepared_statements(cell_a, secretary_a):
+def test_on_postgresql_a_steps_history_row_and_the_copies_of_what_it_wrote_are_one_prepared_statement(
+        cell_a, secretary_a):
     from django.utils import timezone
 
     from dossiers import services
+    from dossiers.models import HistoricalDossier
 
     d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
-    services.dossier_record_application(dossier=d, actor=secretary_a, on=timezone.localdate())
-    statements = _prepared_statements()
-    for table in ("dossiers_dossierhistory", "dossiers_historicaldossier"):
-        assert [s for s in statements if s.startswith(f'INSERT INTO "{table}"')], table
+    with CaptureQueriesContext(connection) as queries:
+        services.dossier_record_application(dossier=d, actor=secretary_a, on=timezone.localdate())
+    writes = [q["sql"] for q in queries.captured_queries
+              if '"dossiers_dossierhistory"' in q["sql"] or '"dossiers_historicaldossier"' in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("WITH ") and '"dossiers_historicaldossier"' in writes[0]
+    assert [s for s in _prepared_statements() if s.startswith("WITH ") and '"dossiers_dossierhistory"' in s]
+    copy = HistoricalDossier.objects.filter(id=d.pk).order_by("-history_id").first()
+    assert copy.application_received_on == timezone.localdate() and copy.history_type == "~"

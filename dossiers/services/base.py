@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -20,10 +22,20 @@ from ..models import (
     Vote,
     VotePurpose,
 )
+from ..models.records import write_with, written_together
 from ..refusals import APP_RULE, Refusal, app_reason, clean_and_save
 from ..signals import dossier_changed
 
 # --- The machinery every service shares -------------------------------------------------------
+
+
+@contextmanager
+def _atomic() -> Iterator[None]:
+    """The service's transaction, the simple-history copies of the rows it writes written with its
+    history row (`dossiers.models.records.written_together`)."""
+    with transaction.atomic(), written_together():
+        yield
+
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -108,8 +120,9 @@ def _history(
         effective_on=on or timezone.localdate(), note=note,
         evidence={k: _jsonable(v) for k, v in evidence.items() if v not in (None, "")},
     )
-    # A new row, appended: one INSERT written once and prepared by PostgreSQL (`dossiers.prepared`).
-    prepared.insert(event)
+    # A new row, appended, and with it the simple-history copies of what the service wrote: one
+    # statement on PostgreSQL, prepared (`dossiers.models.records`, `dossiers.prepared`).
+    write_with(event)
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return event
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from ..models import (
 )
 from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
+    _atomic,
     _history,
     _lock,
     _not_future,
@@ -37,7 +37,7 @@ from .base import (
 def dossier_create(*, candidate: Candidate, cell: Organization, source: str, spotted_on: dt.date, actor,
                    note: str = "") -> Dossier:
     """Put an outstanding person on the cell's source list (nguồn): step 1 of domain.md §2."""
-    with transaction.atomic():
+    with _atomic():
         reasons = []
         if cell.level != OrgLevel.CELL:
             reasons.append(app_reason(_("The dossier must belong to a cell.")))
@@ -72,7 +72,7 @@ def candidate_create(*, candidate: Candidate, relatives: Sequence[Relative] = ()
                      spotted_on: dt.date, actor, note: str = "") -> Dossier:
     """"Thêm quần chúng vào danh sách nguồn": the candidate, their relatives and the dossier, all or
     nothing (a refusal of any of them writes none)."""
-    with transaction.atomic():
+    with _atomic():
         clean_and_save(candidate)
         for relative in relatives:
             relative.candidate = candidate
@@ -87,7 +87,7 @@ def candidate_update(*, dossier: Dossier, candidate: Candidate, relatives: Seque
 
     simple-history keeps each row's before/after; the dossier's history says who changed which
     fields (their names only: the values are personal data and stay in the rows)."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         if not d.is_open:
             raise Refusal(_("The dossier is closed and cannot be edited."), rule=APP_RULE)
@@ -119,7 +119,7 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
     # The decision period is extended by its own act (`dossier_extend_decision`), not here.
     allowed = {"source", "spotted_on", "notes", "over_sixty_case",
                "late_ceremony_approval_ref"}
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         if not d.is_open:
             raise Refusal(_("The dossier is closed and cannot be edited."), rule=APP_RULE)
@@ -143,7 +143,7 @@ def dossier_update_details(*, dossier: Dossier, actor, note: str = "", **fields:
 def _end(step: str, transition_name: str):
     def service(*, dossier: Dossier, actor, reason: str, on: dt.date | None = None, note: str = "") -> Dossier:
         on = on or timezone.localdate()
-        with transaction.atomic():
+        with _atomic():
             d = _lock(dossier)
             t = _require(d, step, on, _not_future(on, _("Date")),
                      None if reason.strip() else app_reason(_("State the reason.")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from ..models import (
 from ..refusals import APP_RULE, Reason, Refusal, app_reason
 from .base import (
     _act,
+    _atomic,
     _committee_vote,
     _grassroots_name,
     _lock,
@@ -38,7 +38,7 @@ from .base import (
 
 def _sub_committee_report(step: str, kind: str):
     def service(*, dossier: Dossier, actor, number: str, date: dt.date, signer: str, note: str = "") -> Dossier:
-        with transaction.atomic():
+        with _atomic():
             d = _lock(dossier)
             reasons = [_not_future(date, _("Report date"))]
             if not gates.under_sub_committee(d):
@@ -63,7 +63,7 @@ def dossier_record_grassroots_admission(*, dossier: Dossier, actor, meeting_date
                                         note: str = "") -> Dossier:
     """Step 10: the grassroots committee's resolution (8-KNĐ), ≥ 2/3 of its members; failing ends
     the attempt as rejected."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         branch = gates.last_act(d, ActKind.BRANCH_ADMISSION)
         reasons = [_not_future(meeting_date, _("Committee meeting date"))]
@@ -93,7 +93,7 @@ def dossier_decide_admission(*, dossier: Dossier, actor, approved: bool, number:
                              signer: str, issuer: str, reason: str = "", note: str = "") -> Dossier:
     """Step 11: the competent committee's decision (9-KNĐ) or refusal, which the branch is told
     (QĐ 232 4.3.1). A refusal ends this attempt."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(date, _("Decision date"))]
         grassroots = gates.last_act(d, ActKind.GRASSROOTS_ADMISSION)
@@ -121,7 +121,7 @@ def dossier_hold_ceremony(*, dossier: Dossier, actor, date: dt.date, place: str,
                           note: str = "") -> Dossier:
     """Step 12: the ceremony starts probation (Charter Art. 5) and makes the candidate a
     probationary member of the cell; the three dates of domain.md §4 are fixed here."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "hold_ceremony", date, _not_future(date, _("Admission ceremony date")))
         decision = next(a for a in gates.acts(d, ActKind.ADMISSION_DECISION) if a.approved)
@@ -145,7 +145,7 @@ def dossier_extend_decision(*, dossier: Dossier, actor, granted_by: str, granted
                             note: str = "") -> Dossier:
     """QĐ 232 4.3.1: the competent committee takes up to 30 more working days to decide, once per
     dossier; the due date and the overdue marks follow it."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(granted_on, _("Date granted"))]
         if not reason.strip():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import gates, rules
@@ -18,6 +17,7 @@ from ..models import (
 from ..refusals import APP_RULE, Reason, Refusal, app_reason
 from .base import (
     _act,
+    _atomic,
     _lock,
     _not_future,
     _record,
@@ -38,7 +38,7 @@ def dossier_assign_mentor(*, dossier: Dossier, actor, member: PartyMember, assig
                           note: str = "") -> Dossier:
     """The branch assigns an official member to help (Charter Art. 5 §1; step 2 of domain.md §2).
     A new assignment ends the previous one."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "assign_mentor", assigned_on,
                      _official_member_refusal(member, assigned_on, "Điều lệ Đảng, Điều 5 khoản 1"),
@@ -58,7 +58,7 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
                               assigned_on: dt.date, override_reason: str = "", note: str = "") -> Dossier:
     """Charter Art. 4 §2: an official member introduces; the year worked together is measured on
     the branch vote date, so a shorter period is a warning now and a refusal at the vote."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_official_member_refusal(member, assigned_on, "Điều lệ Đảng, Điều 4 khoản 2"),
                    _not_future(assigned_on, _("Assignment date"))]
@@ -83,7 +83,7 @@ def dossier_assign_introducer(*, dossier: Dossier, actor, member: PartyMember, w
 def dossier_end_introducer(*, dossier: Dossier, actor, introducer: Introducer, ended_on: dt.date,
                            reason: str, note: str = "") -> Dossier:
     """An introducer who transfers or is disciplined is replaced by the branch (domain.md §2.1)."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = []
         if introducer.dossier_id != d.pk or introducer.ended_on:
@@ -101,7 +101,7 @@ def dossier_record_union_resolution(*, dossier: Dossier, actor, kind: str, issue
                                     date: dt.date, signer: str, note: str = "") -> Dossier:
     """Charter Art. 4 §1: the Youth Union (4-KNĐ) or Trade Union (4A-KNĐ) executive committee's
     resolution replaces one introducer."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(date, _("Resolution date"))]
         if kind not in (ActKind.YOUTH_UNION, ActKind.TRADE_UNION):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -21,6 +20,7 @@ from ..models import (
 )
 from ..refusals import app_reason
 from .base import (
+    _atomic,
     _lock,
     _not_future,
     _record,
@@ -33,7 +33,7 @@ from .base import (
 
 def _set_date(step: str, field_name: str, what: str):
     def service(*, dossier: Dossier, actor, on: dt.date, note: str = "") -> Dossier:
-        with transaction.atomic():
+        with _atomic():
             d = _lock(dossier)
             t = _require(d, step, on, _not_future(on, what))
             setattr(d, field_name, on)
@@ -55,7 +55,7 @@ dossier_certify_personal_history = _set_date(
 def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | None, method: str,
                                verifying_unit: str, sent_on: dt.date, note: str = "") -> Dossier:
     """HD 01-HD/TW 3.3: the grassroots committee verifies the candidate and each relative."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(sent_on, _("Verification date"))]
         if relative is not None and relative.candidate_id != d.candidate_id:
@@ -73,7 +73,7 @@ def dossier_start_verification(*, dossier: Dossier, actor, relative: Relative | 
 def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Verification,
                                   concluded_on: dt.date, conclusion: str, has_issue: bool = False,
                                   note: str = "") -> Dossier:
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(concluded_on, _("Conclusion date"))]
         if verification.dossier_id != d.pk:
@@ -95,7 +95,7 @@ def dossier_conclude_verification(*, dossier: Dossier, actor, verification: Veri
 def dossier_record_opinions(*, dossier: Dossier, actor, date: dt.date, workplace_opinion: str,
                             residence_opinion: str, favourable: bool = True, note: str = "") -> Dossier:
     """5-KNĐ before admission, 12-KNĐ during probation: the stage follows the dossier's state."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "record_opinions", date, _not_future(date, _("Summary date")))
         stage = OpinionStage.PROBATION if d.state == State.PROBATION else OpinionStage.ADMISSION
@@ -109,7 +109,7 @@ def dossier_record_progress_report(*, dossier: Dossier, actor, mentor: PartyMemb
                                    period_end: dt.date, content: str, final: bool = False,
                                    note: str = "") -> Dossier:
     """The assigned member's monthly/quarterly evaluation (reference 001); `final` is the 11-KNĐ."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(period_end, _("Review date"))]
         if period_end < period_start:

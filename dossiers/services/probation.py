@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from ..models import (
 from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
     _act,
+    _atomic,
     _committee_vote,
     _grassroots_name,
     _lock,
@@ -41,7 +41,7 @@ from .base import (
 def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name: str, organiser: str,
                                           start_date: dt.date, number: str, issued_on: dt.date,
                                           note: str = "") -> Dossier:
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(issued_on, _("Certificate issue date"))]
         if issued_on < start_date:
@@ -56,7 +56,7 @@ def dossier_record_new_member_certificate(*, dossier: Dossier, actor, class_name
 
 def dossier_record_self_review(*, dossier: Dossier, actor, date: dt.date, strengths: str, weaknesses: str,
                                note: str = "") -> Dossier:
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "record_self_review", date, _not_future(date, _("Self-review date")))
         r = clean_and_save(SelfReview(dossier=d, date=date, strengths=strengths, weaknesses=weaknesses))
@@ -72,7 +72,7 @@ def dossier_record_recognition_vote(*, dossier: Dossier, actor, meeting_date: dt
     """Branch recognition vote (13-KNĐ), voted as for admission (Charter Art. 5). Two thirds for:
     proposal to recognise; two thirds against: proposal to remove; neither, three times:
     the case goes to the higher committee (QĐ 232 4.2c)."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "record_recognition_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_RECOGNITION, meeting_date=meeting_date, meeting_mode=meeting_mode,
@@ -103,7 +103,7 @@ def dossier_record_grassroots_recognition(*, dossier: Dossier, actor, meeting_da
                                           eligible: int | None = None, number: str = "", signer: str = "", eligible_reason: str = "",
                                           note: str = "") -> Dossier:
     """The grassroots committee's recognition resolution (15-KNĐ), ≥ 2/3 of its members."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "record_grassroots_recognition", meeting_date,
                  _not_future(meeting_date, _("Committee meeting date")))
@@ -125,7 +125,7 @@ def dossier_recognize(*, dossier: Dossier, actor, number: str, date: dt.date, si
                       note: str = "") -> Dossier:
     """16-KNĐ: official as of ceremony + 12 months, whatever the date of the meeting or decision
     (QĐ 232 4.2b); the member's party age counts from the admission decision."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(date, _("Decision date"))]
         if not number.strip():
@@ -147,7 +147,7 @@ def dossier_remove(*, dossier: Dossier, actor, number: str, date: dt.date, signe
                    reason: str, note: str = "") -> Dossier:
     """Removal from the list of probationary members (xóa tên), on the branch's 2/3 proposal or after
     escalation (Charter Art. 5; QĐ 232 4.2c)."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(date, _("Decision date"))]
         if not reason.strip():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import gates
@@ -15,6 +14,7 @@ from ..models import (
 )
 from ..refusals import APP_RULE, Refusal
 from .base import (
+    _atomic,
     _lock,
     _not_future,
     _record,
@@ -28,7 +28,7 @@ from .base import (
 
 def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organiser: str,
                             start_date: dt.date, note: str = "") -> Dossier:
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "enroll_training", start_date)
         cert = clean_and_save(TrainingCertificate(dossier=d, kind=CertificateKind.AWARENESS, class_name=class_name,
@@ -42,7 +42,7 @@ def dossier_enroll_training(*, dossier: Dossier, actor, class_name: str, organis
 def dossier_complete_training(*, dossier: Dossier, actor, number: str, issued_on: dt.date,
                               end_date: dt.date | None = None, score: str = "", note: str = "") -> Dossier:
     """The class is passed and the CN-NTVĐ certificate held: the dossier work begins."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "complete_training", issued_on, _not_future(issued_on, _("Certificate issue date")))
         cert = gates.certificate(d, CertificateKind.AWARENESS)

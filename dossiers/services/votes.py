@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from ..models import (
 from ..refusals import APP_RULE, Refusal, app_reason
 from .base import (
     _act,
+    _atomic,
     _lock,
     _not_future,
     _record,
@@ -33,7 +33,7 @@ from .base import (
 def dossier_submit_for_vote(*, dossier: Dossier, actor, on: dt.date | None = None, note: str = "") -> Dossier:
     """The completeness gate of domain.md §5.4, checked on the date of submission (default today)."""
     on = on or timezone.localdate()
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "submit_for_vote", on, _not_future(on, _("Submission date")))
         _transition(d, "submit_for_vote")
@@ -48,7 +48,7 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
                                note: str = "") -> Dossier:
     """Step 9: the conditions are measured on the meeting date; ≥ 2/3 of all official members
     passes (6-KNĐ) and goes up; anything less ends this attempt as rejected."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         t = _require(d, "record_branch_vote", meeting_date, _not_future(meeting_date, _("Cell meeting date")))
         vote = _vote(d, actor, VotePurpose.BRANCH_ADMISSION, meeting_date=meeting_date, meeting_mode=meeting_mode,
@@ -72,7 +72,7 @@ def dossier_record_branch_vote(*, dossier: Dossier, actor, meeting_date: dt.date
 def dossier_attach_provincial_approval(*, dossier: Dossier, actor, reference: str, date: dt.date,
                                        note: str = "") -> Dossier:
     """QĐ 232 1.1.2: the provincial standing committee's written agreement for a candidate over 60."""
-    with transaction.atomic():
+    with _atomic():
         d = _lock(dossier)
         reasons = [_not_future(date, _("Document date"))]
         if not reference.strip():
