@@ -3,13 +3,15 @@ change of a role or a permission bumps its holder's version (`permissions.user_v
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from dossiers.models import Introducer, Mentor, PartyMember
+from dossiers.models import Introducer, Mentor, Organization, PartyMember
 
 from .models import DossierUserObjectPermission, OrganizationUserObjectPermission, RoleAssignment
-from .user_version import bump
+from .scoping import scope_of
+from .user_version import bump, enabled
 
 
 @receiver(post_save, sender=Mentor, dispatch_uid="permissions.mentor_saved")
@@ -58,3 +60,27 @@ def on_member_saved(sender, instance: PartyMember, raw: bool = False, **kwargs) 
 @receiver(post_delete, sender=DossierUserObjectPermission, dispatch_uid="permissions.version.dossier_perm_deleted")
 def on_permission_changed(sender, instance, **kwargs) -> None:
     bump(instance.user_id)
+
+
+@receiver(post_save, sender=Organization, dispatch_uid="permissions.version.organization_moved")
+def on_organization_saved(sender, instance: Organization, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """An organisation given another parent moves its subtree's paths (`Organization.save`, just
+    after this signal, while the rows still hold the old ones): whoever holds a permission in the
+    subtree has a scope of paths (`permissions.scoping.scope_of`, kept under his version) to read
+    again. Its path names its parent (the second-to-last id); any other save changes no path."""
+    if raw or created or not instance.path:
+        return
+    ids = [int(part) for part in instance.path.split(".") if part]
+    if (ids[-2] if len(ids) > 1 else None) == instance.parent_id:
+        return
+    holders = OrganizationUserObjectPermission.objects.filter(content_object__path__startswith=instance.path)
+    for user_id in sorted(set(holders.values_list("user_id", flat=True))):
+        bump(user_id)
+
+
+@receiver(user_logged_in, dispatch_uid="permissions.scope_at_login")
+def on_logged_in(sender, user, **kwargs) -> None:
+    """The scope is read at login and kept under the user's version (`scope_of`): his first page
+    reads none either, as every later one. Nothing is kept with PER_USER_CACHE off."""
+    if enabled():
+        scope_of(user)

@@ -21,7 +21,7 @@ from dossiers.models import Dossier, Organization
 
 from . import roles
 from .models import DossierUserObjectPermission, OrganizationUserObjectPermission, Role, RoleAssignment
-from .user_version import bump
+from .user_version import bump, current
 
 # Roles that see every dossier in their organisation's subtree (a cell's subtree is the cell).
 SUBTREE_ROLES = {r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.VIEW in perms}
@@ -45,26 +45,52 @@ def active_roles(user) -> list[RoleAssignment]:
 def scope_of(user) -> dict[str, list[str]]:
     """{permission codename: [organisation paths]}: the user's guardian permissions on
     organisations, each path standing for its subtree, plus {"view_dossier": [dossier ids]} for a
-    mentor's or introducer's own cases. One query (a UNION ALL), cached on the user for the request."""
+    mentor's or introducer's own cases. One query (a UNION ALL), cached on the user for the request
+    and kept in this process under the user's version (`permissions.user_version`: every write of
+    his permissions, and a move of an organisation he holds one in, makes a new one), so most
+    pages read no scope at all (issue 21)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_scope", None)
     if cached is None:
-        cached = {}
-        on_orgs = OrganizationUserObjectPermission.objects.filter(user=user).values_list(
-            "permission__codename", "content_object__path")
-        on_dossiers = (
-            DossierUserObjectPermission.objects.filter(user=user, permission__codename=roles.VIEW_DOSSIER)
-            .annotate(codename=Value(roles.VIEW_DOSSIER, output_field=CharField()),
-                      key=Cast("content_object_id", output_field=CharField()))
-            .values_list("codename", "key")
-        )
-        for codename, key in on_orgs.union(on_dossiers, all=True):
-            cached.setdefault(codename, []).append(key)
-        for codename, keys in cached.items():
-            cached[codename] = sorted(int(k) for k in keys) if codename == roles.VIEW_DOSSIER else _outermost(keys)
+        # The version is read before the rows: a change committed after this read is kept under
+        # a newer version, never under this one.
+        version = current(user)
+        kept = _kept_scopes.get(user.pk) if version is not None else None
+        if kept is not None and kept[0] == version:
+            cached = {codename: list(keys) for codename, keys in kept[1].items()}
+        else:
+            cached = _read_scope(user)
+            if version is not None:
+                if len(_kept_scopes) >= _KEPT_SCOPES_MAX:
+                    _kept_scopes.clear()
+                _kept_scopes[user.pk] = (version, {codename: tuple(keys) for codename, keys in cached.items()})
         user._scope = cached
     return cached
+
+
+# {user id: (his version, his scope)}: plain paths and ids, no model instance. A version is a random
+# token replaced at every change, in every process (Redis), so a scope kept here under an old one
+# is never read again; with PER_USER_CACHE off (no shared versions) nothing is kept.
+_kept_scopes: dict[int, tuple[str, dict[str, tuple]]] = {}
+_KEPT_SCOPES_MAX = 4096
+
+
+def _read_scope(user) -> dict[str, list]:
+    scope: dict[str, list] = {}
+    on_orgs = OrganizationUserObjectPermission.objects.filter(user=user).values_list(
+        "permission__codename", "content_object__path")
+    on_dossiers = (
+        DossierUserObjectPermission.objects.filter(user=user, permission__codename=roles.VIEW_DOSSIER)
+        .annotate(codename=Value(roles.VIEW_DOSSIER, output_field=CharField()),
+                  key=Cast("content_object_id", output_field=CharField()))
+        .values_list("codename", "key")
+    )
+    for codename, key in on_orgs.union(on_dossiers, all=True):
+        scope.setdefault(codename, []).append(key)
+    for codename, keys in scope.items():
+        scope[codename] = sorted(int(k) for k in keys) if codename == roles.VIEW_DOSSIER else _outermost(keys)
+    return scope
 
 
 def holds(user, codename: str) -> bool:
