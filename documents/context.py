@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dossiers import gates, rules
@@ -82,7 +83,16 @@ class Built:
 
 
 def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    """A field's name on screen, in the active language; worked out once per process and language
+    (the panels ask a dozen of them for every form of every dossier page)."""
+    key = (model, name, get_language())
+    label = _labels.get(key)
+    if label is None:
+        label = _labels[key] = str(model._meta.get_field(name).verbose_name)
+    return label
+
+
+_labels: dict[tuple, str] = {}
 
 
 # --- Pieces every form shares -----------------------------------------------------------------
