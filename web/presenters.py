@@ -12,15 +12,15 @@ from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
+from django.utils.text import capfirst, normalize_newlines
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dossiers import steps
 from dossiers.models import Dossier, Organization, State
 from permissions.scoping import scope_roots, visible_organizations
 from ui.links import url_maker
-from ui.templatetags.vn import vn_date, vn_datetime, vn_name, vn_short_date
+from ui.templatetags.vn import vn_date, vn_datetime, vn_name, vn_number, vn_percent, vn_short_date
 from workflows.page import status_label, task_title
 
 from . import access
@@ -180,29 +180,70 @@ def field_rows(obj, names) -> list[tuple[str, object]]:
 TIMELINE_RECENT = 10
 
 
-def timeline(events, ended_tasks) -> list[dict]:
+def timeline(events, ended_tasks, limit: int | None = None) -> list[dict]:
     """The dossier's history (`events`) and its process's ended tasks in one list, newest first, in the order
     they were recorded (the history is append-only; a task ends when the action that did its work
     is recorded). Each item says whether it is an action on the dossier or a task of the process,
     with the texts the page prints worked out here (a few dozen items: the template's filters and
-    tags per item cost more than the rest of the page's sections together)."""
-    states = state_labels()
+    tags per item cost more than the rest of the page's sections together). `limit`: only the
+    newest items, the others neither dated nor labelled (the dossier page prints the latest ten)."""
+    entries = [(e.at, e, True) for e in events] + [(t.finished, t, False) for t in ended_tasks if t.finished is not None]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    if limit is not None:
+        entries = entries[:limit]
+    states = state_labels() if any(is_action for _at, _obj, is_action in entries) else {}
     items = []
-    for e in events:
-        recorded = vn_datetime(e.at)
-        items.append({
-            "kind": "action", "at": e.at, "event": e, "label": action_label(e.action), "actor": vn_name(e.actor),
-            "when": capfirst(vn_date(e.effective_on or e.at)),
-            "recorded": _("Recorded at %(when)s") % {"when": recorded},
-            "from_label": states.get(e.from_state, e.from_state), "to_label": states.get(e.to_state, e.to_state),
-        })
-    items += [
-        {"kind": "task", "at": t.finished, "task": t, "label": task_title(t), "actor": vn_name(t.owner),
-         "status": t.status, "status_label": status_label(t.status), "when": capfirst(vn_datetime(t.finished))}
-        for t in ended_tasks if t.finished is not None
-    ]
-    items.sort(key=lambda item: item["at"], reverse=True)
+    for _at, obj, is_action in entries:
+        if is_action:
+            e = obj
+            recorded = vn_datetime(e.at)
+            items.append({
+                "kind": "action", "at": e.at, "event": e, "label": action_label(e.action), "actor": vn_name(e.actor),
+                "when": capfirst(vn_date(e.effective_on or e.at)),
+                "recorded": _("Recorded at %(when)s") % {"when": recorded},
+                "from_label": states.get(e.from_state, e.from_state), "to_label": states.get(e.to_state, e.to_state),
+            })
+        else:
+            t = obj
+            items.append({"kind": "task", "at": t.finished, "task": t, "label": task_title(t), "actor": vn_name(t.owner),
+                          "status": t.status, "status_label": status_label(t.status),
+                          "when": capfirst(vn_datetime(t.finished))})
     return items
+
+
+def _linebreaksbr(text) -> str:
+    """Django's `linebreaksbr` filter, escaping: newlines as <br>."""
+    return html.escape(normalize_newlines(str(text))).replace("\n", "<br>")
+
+
+def timeline_html(items: list[dict]) -> SafeString:
+    """The timeline's `<ol>` (web/includes/timeline.html wrote it with a tag or filter per field
+    of each item): the same markup, every value escaped as the template did."""
+    esc = _escape
+    l_task, l_action = _("Task"), _("Action")
+    out = ['<ol class="web-timeline">']
+    for item in items:
+        actor = f" · {esc(item['actor'])}" if item["actor"] else ""
+        if item["kind"] == "task":
+            out.append(
+                f'<li class="web-timeline__item web-timeline__item--task web-timeline__item--{esc(str(item["status"]).lower())}">\n'
+                f'<div class="web-timeline__when">{esc(item["when"])}</div>\n'
+                f'<div class="web-timeline__what"><span class="web-timeline__kind">{l_task}</span> {esc(item["label"])}</div>\n'
+                f'<div class="web-timeline__recorded">{esc(item["status_label"])}{actor}</div>\n</li>')
+        else:
+            e = item["event"]
+            transition = e.is_transition
+            states = (f'{esc(item["from_label"])} → {esc(item["to_label"])}' if transition
+                      else f'<span class="web-muted">{esc(item["to_label"])}</span>')
+            note = f'\n<div class="web-timeline__note">{_linebreaksbr(e.note)}</div>' if e.note else ""
+            out.append(
+                f'<li class="web-timeline__item web-timeline__item--action{" web-timeline__item--transition" if transition else ""}">\n'
+                f'<div class="web-timeline__when">{esc(item["when"])}</div>\n'
+                f'<div class="web-timeline__what"><span class="web-timeline__kind">{l_action}</span> {esc(item["label"])}</div>\n'
+                f'<div class="web-timeline__recorded">{esc(item["recorded"])}{actor}</div>\n'
+                f'<div class="web-timeline__states">{states}</div>{note}\n</li>')
+    out.append("</ol>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
 def process_steps(process) -> list[tuple[object, list[str]]]:
@@ -232,3 +273,134 @@ def process_steps(process) -> list[tuple[object, list[str]]]:
             lines = [not_reached]
         rows.append((step, lines))
     return rows
+
+
+def process_steps_html(rows: list[tuple[object, list[str]]]) -> SafeString:
+    """The process panel's `<ol>` of `process_steps(…)` rows, as the page's template wrote it."""
+    esc = _escape
+    out = ['<ol class="web-process">']
+    for step, lines in rows:
+        current = ' aria-current="step"' if step.current else ""
+        status = "<br>".join(esc(line) for line in lines)
+        out.append(f'<li class="web-process__step web-process__step--{esc(step.state)}"{current}>\n'
+                   f'<span class="web-process__title">{esc(step.title)}</span>\n'
+                   f'<span class="web-process__status">{status}</span>\n</li>')
+    out.append("</ol>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+def next_steps_html(panel: list[PanelStep]) -> SafeString:
+    """The next-step panel's `<li>`s (`next_step_panel`), as the page's template wrote them."""
+    esc = _escape
+    can, do_it, not_yet = _("Can be done"), _("Do it"), _("Not yet")
+    out = []
+    for item in panel:
+        if item.allowed:
+            if item.may_take:
+                status = (f'<span class="web-step__status">{can}</span>\n'
+                          f'<a class="mdc-button mdc-button--raised web-step__button" href="{esc(item.url)}">{do_it}</a>')
+            else:
+                by = _("by: %(roles)s") % {"roles": ", ".join(esc(role) for role in item.roles)}
+                status = f'<span class="web-step__status">{can}</span>\n<span class="web-step__roles">{by}</span>'
+        else:
+            status = f'<span class="web-step__status web-step__status--blocked">{not_yet}</span>'
+        parts = [f'<li class="web-step {"web-step--ready" if item.allowed else "web-step--blocked"}">\n'
+                 f'<div class="web-step__head">\n<span class="web-step__label">{esc(item.label)}</span>\n{status}\n</div>']
+        if item.reasons:
+            parts.append('<ul class="web-step__reasons">' + "".join(f"<li>{esc(r)}</li>" for r in item.reasons) + "</ul>")
+        if item.warnings:
+            parts.append('<ul class="web-step__warnings">' + "".join(f"<li>{esc(w)}</li>" for w in item.warnings)
+                         + "</ul>")
+        parts.append("</li>")
+        out.append("\n".join(parts))
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+_choice_labels: dict[tuple, dict] = {}
+
+
+def display(obj, name: str):
+    """`obj.get_<name>_display()` with the field's labels worked out once per process and language
+    (Django's method hashes every choice and translates its label on each call)."""
+    key = (obj._meta.label_lower, name, get_language())
+    labels = _choice_labels.get(key)
+    if labels is None:
+        labels = _choice_labels[key] = {value: str(label) for value, label in obj._meta.get_field(name).flatchoices}
+    value = getattr(obj, name)
+    return labels.get(value, value)
+
+
+def votes_html(votes) -> SafeString:
+    """The votes table's rows, (vote, its act or None) pairs, as the page's template wrote them."""
+    esc = _escape
+    l_meeting, l_entitled, l_present, l_for, l_against, l_abstain, l_result = (
+        _("Meeting"), _("Entitled"), _("Present"), _("In favour"), _("Against"), _("Not voting"), _("Result"))
+    passed, failed = _("Passed (two thirds)"), _("Not passed")
+    out = []
+    for v, act in votes:
+        result = f'<strong class="web-pass">{passed}</strong>' if v.passed else f'<strong class="web-fail">{failed}</strong>'
+        if act:
+            number = " " + _("No. %(number)s") % {"number": esc(act.number)} if act.number else ""
+            result += f"<br><small>{esc(act.kind)}{number}</small>"
+        out.append(
+            f'<tr>\n<td data-label="{l_meeting}">{esc(display(v, "purpose"))}<br><small>'
+            f'{esc(vn_short_date(v.meeting_date))} · {esc(display(v, "meeting_mode"))}</small></td>\n'
+            f'<td data-label="{l_entitled}">{esc(vn_number(v.eligible))}</td>\n'
+            f'<td data-label="{l_present}">{esc(vn_number(v.present))}</td>\n'
+            f'<td data-label="{l_for}">{esc(vn_number(v.votes_for))} ({esc(vn_percent(v.votes_for, v.eligible))})</td>\n'
+            f'<td data-label="{l_against}">{esc(vn_number(v.votes_against))}</td>\n'
+            f'<td data-label="{l_abstain}">{esc(vn_number(v.abstain))}</td>\n'
+            f'<td data-label="{l_result}">{result}</td>\n</tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+def acts_html(acts) -> SafeString:
+    """The resolutions and decisions table's rows, as the page's template wrote them."""
+    esc = _escape
+    l_act, l_number, l_date, l_issuer, l_signer = _("Act"), _("Number"), _("Date"), _("Issued by"), _("Signed by")
+    refused = _("refused")
+    out = []
+    for a in acts:
+        kind = esc(display(a, "kind"))
+        if not a.approved:
+            kind += f' — <strong class="web-fail">{refused}</strong>'
+        if a.reason:
+            kind += f"<br><small>{esc(a.reason)}</small>"
+        out.append(
+            f'<tr>\n<td data-label="{l_act}">{kind}</td>\n'
+            f'<td data-label="{l_number}">{esc(a.number or "—")}</td>\n'
+            f'<td data-label="{l_date}">{esc(vn_short_date(a.date))}</td>\n'
+            f'<td data-label="{l_issuer}">{esc(a.issuer)}</td>\n'
+            f'<td data-label="{l_signer}">{esc(a.signer)}</td>\n</tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+def documents_html(acts) -> SafeString:
+    """The documents section's `<li>`s (every act of the dossier), as the page's template wrote them."""
+    esc = _escape
+    out = []
+    for a in acts:
+        number = ", " + _("No. %(number)s") % {"number": esc(a.number)} if a.number else ""
+        signer = f" — {esc(a.signer)}" if a.signer else ""
+        out.append(f"<li>{esc(display(a, 'kind'))}{number}, {esc(vn_short_date(a.date))}{signer}</li>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+def verifications_html(verifications) -> SafeString:
+    """The personal-history verification table's rows, as the page's template wrote them."""
+    esc = _escape
+    self_label, issue = _("The candidate (self)"), _("has an issue")
+    out = []
+    for v in verifications:
+        relative = v.relative
+        who = f"{esc(display(relative, 'kind'))}: {esc(relative.full_name)}" if relative else self_label
+        if v.concluded_on:
+            flag = f' <strong class="web-flag">{issue}</strong>' if v.has_issue else ""
+            outcome = f"{esc(vn_short_date(v.concluded_on))}: {esc(v.conclusion)}{flag}"
+        else:
+            outcome = esc(display(v, "status"))
+        out.append(
+            f"<tr>\n<td>{who}</td>\n"
+            f"<td>{esc(display(v, 'method'))}<br><small>{esc(v.verifying_unit)}</small></td>\n"
+            f"<td>{esc(vn_short_date(v.sent_on))}</td>\n<td>{outcome}</td>\n</tr>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

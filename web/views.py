@@ -52,13 +52,20 @@ from .forms import (
 from .presenters import (
     LIST_HEADINGS,
     TIMELINE_RECENT,
+    acts_html,
+    documents_html,
     field_rows,
     list_rows_html,
     next_step_panel,
+    next_steps_html,
     organization_choices,
     process_steps,
+    process_steps_html,
     step_label,
     timeline,
+    timeline_html,
+    verifications_html,
+    votes_html,
 )
 
 # --- The list ---------------------------------------------------------------------------------
@@ -233,7 +240,13 @@ class DossierDetailView(PageMixin, TemplateView):
         tasks = process_tasks(d, viewer=user)
         remember_inbox_count(self.request, tasks)
         process = process_view(tasks)
-        events = timeline(d.recent_events, process.history)
+        # The latest items only, and one more to know whether earlier ones follow.
+        events = timeline(d.recent_events, process.history, limit=TIMELINE_RECENT + 1)
+        shown_events = events[:TIMELINE_RECENT]
+        verifications = list(d.verifications.all())
+        shown_acts = [a for a in acts if a.kind not in UNION_RESOLUTION_KINDS]
+        steps_rows = process_steps(process)
+        panel = next_step_panel(user, d, today)
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             dossier=d,
@@ -244,20 +257,29 @@ class DossierDetailView(PageMixin, TemplateView):
             mentors=list(d.mentors.all()),
             introducers=list(d.introducers.all()),
             union_resolutions=[a for a in acts if a.kind in UNION_RESOLUTION_KINDS],
-            verifications=list(d.verifications.all()),
+            verifications=verifications,
             opinions=list(d.opinions.all()),
             progress_reports=list(d.progress_reports.all()),
             self_reviews=list(d.self_reviews.all()),
             votes=votes,
-            acts=[a for a in acts if a.kind not in UNION_RESOLUTION_KINDS],
+            acts=shown_acts,
             documents=acts,
             ceremony=getattr(d, "ceremony", None),
-            events=events[:TIMELINE_RECENT],
+            events=shown_events,
             earlier_events=len(events) > TIMELINE_RECENT,
             timeline_skip=TIMELINE_RECENT,
             process=process,
-            process_steps=process_steps(process),
-            panel=next_step_panel(user, d, today),
+            process_steps=steps_rows,
+            panel=panel,
+            # The page's lists and tables written in Python (`web.presenters`): the template's loops,
+            # with a tag or filter per cell, cost more than building what they print.
+            panel_html=next_steps_html(panel),
+            process_steps_html=process_steps_html(steps_rows),
+            verifications_html=verifications_html(verifications),
+            votes_html=votes_html(votes),
+            acts_html=acts_html(shown_acts),
+            documents_html=documents_html(acts),
+            events_html=timeline_html(shown_events),
             today=today,
             may_edit=access.may_edit(user, d),
         )
@@ -284,8 +306,8 @@ class DossierTimelineView(PageMixin, TemplateView):
         except ValueError:
             skip = 0
         ctx = super().get_context_data(**kwargs)
-        ctx.update(dossier=d, candidate=d.candidate, events=timeline(events, process_view(tasks).history)[skip:],
-                   skipped=skip)
+        items = timeline(events, process_view(tasks).history)[skip:]
+        ctx.update(dossier=d, candidate=d.candidate, events=items, events_html=timeline_html(items), skipped=skip)
         return ctx
 
 
