@@ -82,8 +82,15 @@ def organization_choices(user, selected) -> list[tuple[str, str]]:
 
 
 def state_labels() -> dict[str, str]:
-    """{state: its label in the active language}."""
-    return {value: str(label) for value, label in State.choices}
+    """{state: its label in the active language}, worked out once per process and language."""
+    language = get_language()
+    labels = _state_labels.get(language)
+    if labels is None:
+        labels = _state_labels[language] = {value: str(label) for value, label in State.choices}
+    return labels
+
+
+_state_labels: dict[str | None, dict[str, str]] = {}
 
 
 # The list's column headings, in order (the table's head and each cell's data-label).
