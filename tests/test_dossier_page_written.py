@@ -93,3 +93,32 @@ def test_the_page_dates_and_labels_only_the_timeline_items_it_shows(cell_a, secr
     latest = presenters.timeline(events, [], limit=3)
     assert [item["event"].pk for item in latest] == [item["event"].pk for item in whole[:3]]
     assert latest == whole[:3]
+
+
+def test_the_kept_state_labels_follow_the_active_language():
+    with translation.override("vi"):
+        vi = dict(presenters.state_labels())
+    with translation.override("en"):
+        en = dict(presenters.state_labels())
+    for state, label in State.choices:
+        with translation.override("vi"):
+            assert vi[state] == str(label)
+        with translation.override("en"):
+            assert en[state] == str(label)
+    assert vi[State.PROBATION] != en[State.PROBATION]
+
+
+@pytest.mark.parametrize("state", [State.SPOTTED, State.MENTORING, State.BRANCH_VOTE, State.PROBATION])
+def test_the_next_step_panel_asks_each_step_the_rule_its_page_asks(cell_a, secretary_a, committee_member,
+                                                                   approver, state):
+    d = dossier_in_state(state, cell=cell_a, actor=secretary_a)
+    from permissions.selectors import dossier_for_page  # noqa: PLC0415
+    from web import access  # noqa: PLC0415
+
+    for user in (secretary_a, committee_member, approver):
+        page = dossier_for_page(user=user, pk=d.pk)
+        for item in presenters.next_step_panel(user, page, dt.date.today()):
+            if item.allowed:
+                assert item.may_take == access.may_take_step(user, page, item.name)
+                assert item.url == (reverse("dossiers:step", args=[d.pk, item.name]) if item.may_take else "")
+                assert item.roles == ([] if item.may_take else access.role_labels(item.name))

@@ -9,7 +9,6 @@ import html
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Subquery
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, normalize_newlines
@@ -18,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from dossiers import steps
 from dossiers.models import Dossier, Organization, State
+from permissions.actions import roles_over
 from permissions.scoping import scope_roots, visible_organizations
-from ui.links import url_maker
+from ui.links import step_url_maker, url_maker
 from ui.templatetags.vn import vn_date, vn_datetime, vn_name, vn_number, vn_percent, vn_short_date
 from workflows.page import status_label, task_title
 
@@ -155,13 +155,19 @@ def next_step_panel(user, dossier: Dossier, today) -> list[PanelStep]:
     """Each step of the current state: can it be taken today, by this user, and if not, why."""
     pairs = [(s.name, s.label, v) for s, v in steps.next_steps(dossier, today)]
     panel = []
+    # The viewer's roles over the dossier and the steps' link, worked out once for every step
+    # (`access.may_take_step` asks the roles of each).
+    held = step_url = None
     for name, label, verdict in pairs:
         item = PanelStep(name=name, label=str(label), reasons=[str(r) for r in verdict.reasons],
                          warnings=[str(w) for w in verdict.warnings])
         if item.allowed:
-            item.may_take = access.may_take_step(user, dossier, name)
+            if held is None:
+                held = roles_over(user, dossier)
+            item.may_take = bool(access.step_roles(name) & held)
             if item.may_take:
-                item.url = reverse("dossiers:step", args=[dossier.pk, name])
+                step_url = step_url or step_url_maker()
+                item.url = step_url(dossier.pk, name)
             else:
                 item.roles = access.role_labels(name)
         panel.append(item)
