@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -136,7 +137,7 @@ def rows_html(rows: list[FormRow], *, csrf_token, next_url: str, signer: str) ->
                  f'  <div class="web-step__head">\n    <span class="web-step__label">{head}</span>\n']
         if doc is not None:
             status = _("Issued, version %(version)s, %(day)s") % {
-                "version": _esc(doc.version), "day": _esc(vn_date(doc.issued_at))}
+                "version": _esc(localize(doc.version)), "day": _esc(vn_date(doc.issued_at))}
             if doc.number:
                 status += " · " + _("No. %(number)s") % {"number": _esc(doc.number)}
             parts.append(f'    <span class="web-step__status">{status}</span>\n'

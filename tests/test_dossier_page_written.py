@@ -122,3 +122,33 @@ def test_the_next_step_panel_asks_each_step_the_rule_its_page_asks(cell_a, secre
                 assert item.may_take == access.may_take_step(user, page, item.name)
                 assert item.url == (reverse("dossiers:step", args=[d.pk, item.name]) if item.may_take else "")
                 assert item.roles == ([] if item.may_take else access.role_labels(item.name))
+
+
+def test_the_evidence_section_prints_every_kind_of_evidence_and_its_edge_cases(client, cell_a, secretary_a):
+    from dossiers.models import ActKind, Introducer, Mentor, OpinionSummary, TrainingCertificate  # noqa: PLC0415
+
+    d = dossier_in_state(State.PROBATION, cell=cell_a, actor=secretary_a)
+    Mentor.objects.filter(dossier=d).update(ended_on=dt.date(2024, 5, 6))
+    Introducer.objects.filter(dossier=d).update(override_reason="Ngoại lệ <a>", end_reason="Chuyển <đi>",
+                                                ended_on=dt.date(2024, 5, 7))
+    OpinionSummary.objects.filter(dossier=d).update(favourable=False, workplace_opinion="A\nB <c>")
+    TrainingCertificate.objects.filter(dossier=d).update(score="Giỏi <8>")
+    PartyAct.objects.create(dossier=d, kind=ActKind.YOUTH_UNION, number="3-NQ/ĐTN", date=dt.date(2023, 1, 2),
+                            issuer="Đoàn <x>", signer="Bí thư")
+    client.force_login(secretary_a)
+    html = client.get(reverse("dossiers:detail", args=[d.pk])).content.decode()
+    evidence = re.search(r'<section[^>]*id="evidence">.*?</section>', html, re.S).group(0)
+    assert '<tr class="web-row--ended"><td>' in evidence  # the mentor
+    assert "<br><small>Ngoại lệ: Ngoại lệ &lt;a&gt;</small>" in evidence and "07/05/2024: Chuyển &lt;đi&gt;" in evidence
+    assert "nhận xét chưa tốt" in evidence and "<dd>A<br>B &lt;c&gt;</dd>" in evidence
+    assert " (Giỏi &lt;8&gt;)</dd>" in evidence
+    assert "Số 3-NQ/ĐTN, ngày 02 tháng 01 năm 2023, Đoàn &lt;x&gt; — Bí thư</p>" in evidence
+    assert "Chưa ghi nhận căn cứ nào." not in evidence
+
+
+def test_a_dossier_without_evidence_says_so(client, cell_a, secretary_a):
+    d = dossier_in_state(State.SPOTTED, cell=cell_a, actor=secretary_a)
+    client.force_login(secretary_a)
+    html = client.get(reverse("dossiers:detail", args=[d.pk])).content.decode()
+    evidence = re.search(r'<section[^>]*id="evidence">.*?</section>', html, re.S).group(0)
+    assert '<p class="web-empty">Chưa ghi nhận căn cứ nào.</p>' in evidence and "<h3>" not in evidence

@@ -417,3 +417,132 @@ def verifications_html(verifications) -> SafeString:
             f"<td>{esc(display(v, 'method'))}<br><small>{esc(v.verifying_unit)}</small></td>\n"
             f"<td>{esc(vn_short_date(v.sent_on))}</td>\n<td>{outcome}</td>\n</tr>")
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+_ENDED = ' class="web-row--ended"'
+
+
+def _vn_date_or_dash(day) -> str:
+    """`{{ day|vn_date|default:"—" }}`."""
+    return vn_date(day) or "—"
+
+
+def evidence_html(*, dossier, certificates, mentors, introducers, union_resolutions, verifications, opinions,
+                  votes, acts, ceremony, new_member_certificates, progress_reports, self_reviews) -> SafeString:
+    """The evidence section's content after its title, step by step, as the page's template wrote it
+    (a `{% if %}` and a loop per kind of evidence, a tag or filter per field)."""
+    esc, br = _escape, _linebreaksbr
+    out = []
+    if certificates:
+        out.append(f"<h3>{_('Party awareness class and certificate')}</h3>")
+        for c in certificates:
+            if c.is_issued:
+                certificate = _("No. %(number)s, %(day)s") % {"number": esc(c.number), "day": esc(vn_date(c.issued_on))}
+                if c.score:
+                    certificate += f" ({esc(c.score)})"
+            else:
+                certificate = _("not issued yet")
+            rows = [f"<div><dt>{_('Class')}</dt><dd>{esc(c.class_name)}</dd></div>",
+                    f"<div><dt>{_('Organised by')}</dt><dd>{esc(c.organiser)}</dd></div>",
+                    f"<div><dt>{_('Class start date')}</dt><dd>{esc(vn_date(c.start_date))}</dd></div>"]
+            if c.end_date:
+                rows.append(f"<div><dt>{_('Class end date')}</dt><dd>{esc(vn_date(c.end_date))}</dd></div>")
+            rows.append(f"<div><dt>{_('Certificate')}</dt><dd>{certificate}</dd></div>")
+            out.append('<dl class="web-facts">\n' + "\n".join(rows) + "\n</dl>")
+    if mentors:
+        rows = "\n".join(
+            f"<tr{_ENDED if m.ended_on else ''}><td>{esc(m.member.full_name)}</td>"
+            f"<td>{esc(vn_short_date(m.assigned_on))}</td><td>{esc(vn_short_date(m.ended_on) or '—')}</td></tr>"
+            for m in mentors)
+        out.append(f"<h3>{_('Members assigned to help')}</h3>\n"
+                   f'<table class="web-table">\n<thead><tr><th scope="col">{_("Member")}</th>'
+                   f'<th scope="col">{_("Assigned on")}</th><th scope="col">{_("Until")}</th></tr></thead>\n'
+                   f"<tbody>\n{rows}\n</tbody>\n</table>")
+    if introducers or union_resolutions:
+        out.append(f"<h3>{_('Introduction')}</h3>")
+        if introducers:
+            exception = _("Exception:")
+            rows = []
+            for i in introducers:
+                override = f"<br><small>{exception} {esc(i.override_reason)}</small>" if i.override_reason else ""
+                if i.ended_on:
+                    ended = esc(vn_short_date(i.ended_on)) + (f": {esc(i.end_reason)}" if i.end_reason else "")
+                else:
+                    ended = "—"
+                rows.append(f"<tr{_ENDED if i.ended_on else ''}>\n"
+                            f"<td>{esc(i.member.full_name)}{override}</td>\n"
+                            f"<td>{esc(vn_short_date(i.worked_together_since))}</td>\n"
+                            f"<td>{esc(vn_short_date(i.assigned_on))}</td>\n<td>{ended}</td>\n</tr>")
+            out.append(f'<table class="web-table">\n<thead><tr><th scope="col">{_("Introducing member")}</th>'
+                       f'<th scope="col">{_("Worked together since")}</th><th scope="col">{_("Assigned on")}</th>'
+                       f'<th scope="col">{_("Ended")}</th></tr></thead>\n<tbody>\n' + "\n".join(rows)
+                       + "\n</tbody>\n</table>")
+        for a in union_resolutions:
+            number = _("No. %(number)s") % {"number": esc(a.number)} + ", " if a.number else ""
+            out.append(f"<p>{esc(display(a, 'kind'))}: {number}{esc(vn_date(a.date))}, {esc(a.issuer)} — "
+                       f"{esc(a.signer)}</p>")
+    if dossier.application_received_on or dossier.history_received_on or dossier.history_certified_on:
+        out.append(
+            f"<h3>{_('Application and personal history')}</h3>\n<dl class=\"web-facts\">\n"
+            f"<div><dt>{_('Application (1-KNĐ) received')}</dt><dd>{esc(_vn_date_or_dash(dossier.application_received_on))}</dd></div>\n"
+            f"<div><dt>{_('Personal history (2-KNĐ) received')}</dt><dd>{esc(_vn_date_or_dash(dossier.history_received_on))}</dd></div>\n"
+            f"<div><dt>{_('Personal history certified')}</dt><dd>{esc(_vn_date_or_dash(dossier.history_certified_on))}</dd></div>\n"
+            "</dl>")
+    if verifications:
+        out.append(f"<h3>{_('Personal-history verification')}</h3>\n"
+                   f'<table class="web-table">\n<thead><tr><th scope="col">{_("Person verified")}</th>'
+                   f'<th scope="col">{_("Method")}</th><th scope="col">{_("Sent / visited")}</th>'
+                   f'<th scope="col">{_("Conclusion")}</th></tr></thead>\n'
+                   f"<tbody>\n{verifications_html(verifications)}\n</tbody>\n</table>")
+    if opinions:
+        out.append(f"<h3>{_('Summaries of opinions')}</h3>")
+        not_favourable = _("not favourable")
+        works, lives = _("Where the candidate works"), _("Where the candidate lives")
+        for o in opinions:
+            flag = "" if o.favourable else f' — <strong class="web-flag">{not_favourable}</strong>'
+            out.append(f'<dl class="web-facts">\n<div><dt>{esc(display(o, "stage"))}</dt><dd>{esc(vn_date(o.date))}{flag}</dd></div>\n'
+                       f'<div class="web-facts__wide"><dt>{works}</dt><dd>{br(o.workplace_opinion)}</dd></div>\n'
+                       f'<div class="web-facts__wide"><dt>{lives}</dt><dd>{br(o.residence_opinion)}</dd></div>\n</dl>')
+    if votes:
+        out.append(f"<h3>{_('Votes')}</h3>\n"
+                   f'<table class="web-table web-table--cards">\n<thead><tr>\n'
+                   f'<th scope="col">{_("Meeting")}</th><th scope="col">{_("Entitled")}</th>'
+                   f'<th scope="col">{_("Present")}</th>\n'
+                   f'<th scope="col">{_("In favour")}</th><th scope="col">{_("Against")}</th>'
+                   f'<th scope="col">{_("Not voting")}</th><th scope="col">{_("Result")}</th>\n'
+                   f"</tr></thead>\n<tbody>\n{votes_html(votes)}\n</tbody>\n</table>")
+    if acts:
+        out.append(f"<h3>{_('Resolutions and decisions')}</h3>\n"
+                   f'<table class="web-table web-table--cards">\n<thead><tr><th scope="col">{_("Act")}</th>'
+                   f'<th scope="col">{_("Number")}</th><th scope="col">{_("Date")}</th>'
+                   f'<th scope="col">{_("Issued by")}</th><th scope="col">{_("Signed by")}</th></tr></thead>\n'
+                   f"<tbody>\n{acts_html(acts)}\n</tbody>\n</table>")
+    if ceremony:
+        out.append(f"<h3>{_('Admission ceremony')}</h3>\n<dl class=\"web-facts\">\n"
+                   f"<div><dt>{_('Date')}</dt><dd>{esc(vn_date(ceremony.date))}</dd></div>\n"
+                   f"<div><dt>{_('Place')}</dt><dd>{esc(ceremony.place)}</dd></div>\n"
+                   f"<div><dt>{_('Chaired by')}</dt><dd>{esc(ceremony.chaired_by)}</dd></div>\n</dl>")
+    if new_member_certificates:
+        title = _("New members' class")
+        out.append(f"<h3>{title}</h3>")
+        for c in new_member_certificates:
+            issued = _("No. %(number)s, %(day)s") % {"number": esc(c.number), "day": esc(vn_date(c.issued_on))}
+            out.append(f"<p>{esc(c.class_name)} — {esc(c.organiser)}: {issued}</p>")
+    if progress_reports:
+        title = _("Mentor's reports")
+        out.append(f"<h3>{title}</h3>")
+        evaluation = _("Evaluation")
+        for r in progress_reports:
+            out.append(f'<dl class="web-facts">\n<div><dt>{esc(display(r, "stage"))}</dt><dd>{esc(r.mentor.full_name)}: '
+                       f"{esc(vn_short_date(r.period_start))} – {esc(vn_short_date(r.period_end))}</dd></div>\n"
+                       f'<div class="web-facts__wide"><dt>{evaluation}</dt><dd>{br(r.content)}</dd></div>\n</dl>')
+    if self_reviews:
+        out.append(f"<h3>{_('Self-review (10-KNĐ)')}</h3>")
+        written, strengths, weaknesses = _("Date written"), _("Strengths"), _("Weaknesses")
+        for r in self_reviews:
+            out.append(f'<dl class="web-facts">\n<div><dt>{written}</dt><dd>{esc(vn_date(r.date))}</dd></div>\n'
+                       f'<div class="web-facts__wide"><dt>{strengths}</dt><dd>{br(r.strengths)}</dd></div>\n'
+                       f'<div class="web-facts__wide"><dt>{weaknesses}</dt><dd>{br(r.weaknesses)}</dd></div>\n</dl>')
+    if not (certificates or mentors or introducers or union_resolutions or verifications or opinions or votes or acts):
+        out.append(f'<p class="web-empty">{_("No evidence recorded yet.")}</p>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

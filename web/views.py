@@ -52,8 +52,8 @@ from .forms import (
 from .presenters import (
     LIST_HEADINGS,
     TIMELINE_RECENT,
-    acts_html,
     documents_html,
+    evidence_html,
     field_rows,
     list_rows_html,
     next_step_panel,
@@ -64,8 +64,6 @@ from .presenters import (
     step_label,
     timeline,
     timeline_html,
-    verifications_html,
-    votes_html,
 )
 
 # --- The list ---------------------------------------------------------------------------------
@@ -243,41 +241,41 @@ class DossierDetailView(PageMixin, TemplateView):
         # The latest items only, and one more to know whether earlier ones follow.
         events = timeline(d.recent_events, process.history, limit=TIMELINE_RECENT + 1)
         shown_events = events[:TIMELINE_RECENT]
-        verifications = list(d.verifications.all())
-        shown_acts = [a for a in acts if a.kind not in UNION_RESOLUTION_KINDS]
         steps_rows = process_steps(process)
         panel = next_step_panel(user, d, today)
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            dossier=d,
-            candidate=d.candidate,
-            grassroots=grassroots_of(d.cell),
+        # The evidence, step by step, as the page shows it (and `presenters.evidence_html` writes it).
+        evidence = dict(
             certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.AWARENESS],
             new_member_certificates=[c for c in d.certificates.all() if c.kind == CertificateKind.NEW_MEMBER],
             mentors=list(d.mentors.all()),
             introducers=list(d.introducers.all()),
             union_resolutions=[a for a in acts if a.kind in UNION_RESOLUTION_KINDS],
-            verifications=verifications,
+            verifications=list(d.verifications.all()),
             opinions=list(d.opinions.all()),
             progress_reports=list(d.progress_reports.all()),
             self_reviews=list(d.self_reviews.all()),
             votes=votes,
-            acts=shown_acts,
-            documents=acts,
+            acts=[a for a in acts if a.kind not in UNION_RESOLUTION_KINDS],
             ceremony=getattr(d, "ceremony", None),
+        )
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            dossier=d,
+            candidate=d.candidate,
+            grassroots=grassroots_of(d.cell),
+            **evidence,
+            documents=acts,
             events=shown_events,
             earlier_events=len(events) > TIMELINE_RECENT,
             timeline_skip=TIMELINE_RECENT,
             process=process,
             process_steps=steps_rows,
             panel=panel,
-            # The page's lists and tables written in Python (`web.presenters`): the template's loops,
-            # with a tag or filter per cell, cost more than building what they print.
+            # The page's sections written in Python (`web.presenters`): the template's loops, with
+            # a tag or filter per field, cost more than building what they print.
             panel_html=next_steps_html(panel),
             process_steps_html=process_steps_html(steps_rows),
-            verifications_html=verifications_html(verifications),
-            votes_html=votes_html(votes),
-            acts_html=acts_html(shown_acts),
+            evidence_html=evidence_html(dossier=d, **evidence),
             documents_html=documents_html(acts),
             events_html=timeline_html(shown_events),
             today=today,
