@@ -143,6 +143,11 @@ class _Batch:
     new: list = field(default_factory=list)  # TaskDeadline rows not written yet
     closed: list[int] = field(default_factory=list)  # tasks done or cancelled
     rows: dict = field(default_factory=dict)  # {task pk: its deadline row}, of those closed read with their task
+    # The tasks (by identity) whose deadline was attached, or closed, in this block already: a second
+    # call for the same task (`workflows.engine` calls both before its write, the task's post_save after)
+    # does nothing. {id(task): task}: the task held, so that its id stays its own while the block lasts.
+    attached: dict = field(default_factory=dict)
+    closing: dict = field(default_factory=dict)
 
 
 _BATCH: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("deadline_batch", default=None)
@@ -177,10 +182,21 @@ def batched() -> Iterator[None]:
         TaskDeadline.objects.filter(task_id__in=closed, is_open=True).update(is_open=False)
 
 
+def current_batch() -> _Batch | None:
+    """The batch of the `batched()` block the caller is in: `workflows.engine` writes its rows in
+    its own statement and empties it (`new`, `closed`), before the block ends."""
+    return _BATCH.get()
+
+
 def attach(task) -> None:
-    """Give a newly created human task its deadline (called from the Task post_save hook)."""
+    """Give a newly created human task its deadline (called from the Task post_save hook, and by
+    `workflows.engine` before it writes the task)."""
     from .models import TaskDeadline
 
+    if (batch := _BATCH.get()) is not None:
+        if id(task) in batch.attached:
+            return
+        batch.attached[id(task)] = task
     process = task.process
     dossier = _dossier_for(process)
     created = EFFECTIVE_ON.get() or timezone.localdate()
@@ -201,6 +217,9 @@ def close(task) -> None:
     if (batch := _BATCH.get()) is None:
         TaskDeadline.objects.filter(task=task, is_open=True).update(is_open=False)
         return
+    if id(task) in batch.closing:
+        return
+    batch.closing[id(task)] = task
     pending = next((d for d in batch.new if d.task_id == task.pk), None)
     if pending is not None:
         pending.is_open = False  # created and closed in the same block
