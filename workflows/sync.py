@@ -6,7 +6,11 @@ is finished (by the user who did it) — in the admission process and in the per
 alike — the gateways after it read the outcome, deadlines that read the changed facts move, and
 when the case ends early (withdrawn, rejected) the tasks still open are cancelled.
 
-Every human task gets its deadline when viewflow creates it (`on_task_created`).
+Every human task gets its deadline when it is created (`on_task_created`, on the task's save).
+
+The walk from a finished task to the next ones, and a process's start, are `workflows.engine`'s: the
+step worked out in memory from the tasks read under the lock and written in one statement
+(PostgreSQL); viewflow's activations take what the engine declines (`_finish_all`, `node.run`).
 """
 
 from __future__ import annotations
@@ -174,7 +178,8 @@ def advance(dossier: Dossier, actor) -> None:
                     and t.flow_task.is_done(by_pk[t.process_id], fresh)]
             if not done:
                 break
-            seen.update(t.pk for t in done)
+            # A task found not done stays so: the facts do not change while the tasks move.
+            seen.update(t.pk for t in tasks)
             # The step in memory and a few writes (`engine`); viewflow's activations where it declines.
             stepped = engine.step(tasks, done, actor, by_pk)
             tasks = stepped if stepped is not None else _finish_all(tasks, done, actor, by_pk)
