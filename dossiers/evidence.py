@@ -10,15 +10,31 @@ what is shown after a change is what the change wrote.
 
 from __future__ import annotations
 
+import json
+import weakref
+from contextvars import ContextVar
 from functools import cache
 
 from django.db import connections
 
-from .loading import Related, read_related
+from .loading import Related, read_related, union_sql
 from .models import Dossier
 
 # What a relation is read with (the people behind mentors and introducers).
 _WITH = {"introducers": ("member",), "mentors": ("member",)}
+
+# {(database, dossier id): the dossier this thread (or task) holds read on demand, weakly}
+_HELD: ContextVar[dict] = ContextVar("dossiers.evidence.held")
+
+
+def _held() -> dict:
+    try:
+        return _HELD.get()
+    except LookupError:
+        held: dict = {}
+        _HELD.set(held)
+        return held
+
 
 RELATIONS = frozenset({"certificates", "introducers", "mentors", "acts", "verifications", "opinions", "votes",
                        "progress_reports", "self_reviews"})
@@ -67,10 +83,12 @@ class _LoadedOnFirstRead(dict):
     managers read this dict first. The relations are read together (one statement) and each made
     instances when it is first read: a gate reads two or three of the nine."""
 
-    def __init__(self, dossier: Dossier):
+    def __init__(self, dossier: Dossier, read: list | None = None):
         super().__init__()
         self.dossier = dossier
         self.loading = False
+        # The rows of the relations read together, read already with the dossier (`with_the_lock`).
+        self.read = read
 
     def __getitem__(self, name: str):
         held = dict.__getitem__(self, name)  # a miss reads (`__missing__`)
@@ -120,15 +138,45 @@ class _LoadedOnFirstRead(dict):
         gate, its workflow's task conditions and deadlines read three or four of them, one statement
         each. The rows are those of the relation's own query (its manager is the model's plain one),
         in its order, the people behind mentors and introducers with them."""
-        fills = read_related(self.dossier, [Related(n, joins=_WITH.get(n, ())) for n in names])
+        rows = None
+        if self.read is not None and names == _together():
+            rows, self.read = self.read, None
+        fills = read_related(self.dossier, [Related(n, joins=_WITH.get(n, ())) for n in names], rows=rows)
         for n, fill in zip(names, fills, strict=True):
             dict.__setitem__(self, n, _Read(fill))
 
 
-def read_on_demand(dossier: Dossier) -> Dossier:
-    """`dossier`, its evidence now read on first use and kept (see the module's docstring)."""
-    dossier._prefetched_objects_cache = _LoadedOnFirstRead(dossier)
+def read_on_demand(dossier: Dossier, read: str | None = None) -> Dossier:
+    """`dossier`, its evidence now read on first use and kept (see the module's docstring); `read`:
+    the relations read together, read already in the statement that read the dossier
+    (`with_the_lock`)."""
+    rows = None
+    if read is not None:
+        rows = [(k, j) for k, j in json.loads(read)] if isinstance(read, str) else list(read)
+    dossier._prefetched_objects_cache = _LoadedOnFirstRead(dossier, rows)
+    # This thread's change holds it: a row written for its id through another instance joins it (`written`).
+    held = _held()
+    if len(held) > 64:
+        held.clear()
+    held[(dossier._state.db or "default", dossier.pk)] = weakref.ref(dossier)
     return dossier
+
+
+@cache
+def _together() -> list[str]:
+    return [n for n in _IN_ORDER if _ordering(n) is not None]
+
+
+def with_the_lock(vendor: str) -> tuple[str, int] | None:
+    """On SQLite, the relations read together as one JSON value, a column of the statement that
+    locks the dossier (`services.base._lock`), and how many times it takes the dossier's id: a
+    transaction there reads one snapshot, so the evidence read with the lock is the evidence read
+    after it, one statement sooner. None on PostgreSQL, where a statement after the lock sees what
+    the lock waited for and one beside it would not: the evidence is read after the lock."""
+    if vendor != "sqlite":
+        return None
+    sql, uses = union_sql(Dossier, [Related(n, joins=_WITH.get(n, ())) for n in _together()], vendor)
+    return f"SELECT json_group_array(json_array(k, json(j))) FROM ({sql})", uses
 
 
 def reads_on_demand(dossier: Dossier) -> bool:
@@ -152,21 +200,37 @@ def _order_key(obj):
 def written(obj) -> None:
     """`obj` (a row of evidence) was just saved: the dossier it belongs to, if it is held read on
     demand, holds it too, in the relation's order (what the next read would return), or reads
-    the relation again next time when that order cannot be told here."""
+    the relation again next time when that order cannot be told here. The dossier is the one
+    `obj` holds, and the one this thread's change holds read on demand under the same id (a row
+    the caller read elsewhere, such as a verification concluded from the page's list)."""
     for field in obj._meta.concrete_fields:
-        if not (field.is_relation and field.related_model is Dossier and field.is_cached(obj)):
+        if not (field.is_relation and field.related_model is Dossier):
             continue
-        dossier = field.get_cached_value(obj)
-        if dossier is None or not reads_on_demand(dossier):
-            continue
-        name = field.remote_field.get_accessor_name()
-        held = dict.get(dossier._prefetched_objects_cache, name)
-        if held is None:
-            continue  # not read yet: it will be read with the row
-        if isinstance(held, _Read):
-            held = dossier._prefetched_objects_cache[name]  # read before the row: made instances now
-        rows = [row for row in held if row.pk != obj.pk] + [obj]
-        if getattr(held, "_result_cache", None) is None or (keys := [_order_key(row) for row in rows]).count(None):
-            del dossier._prefetched_objects_cache[name]
-            continue
-        held._result_cache = [row for _key, row in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])]
+        dossiers = []
+        cached = field.get_cached_value(obj) if field.is_cached(obj) else None
+        if cached is not None and reads_on_demand(cached):
+            dossiers.append(cached)
+        ref = _held().get((obj._state.db or "default", getattr(obj, field.attname)))
+        held_here = ref() if ref is not None else None
+        if held_here is not None and held_here is not cached and reads_on_demand(held_here):
+            dossiers.append(held_here)
+        for dossier in dossiers:
+            _hold(dossier, field.remote_field.get_accessor_name(), obj)
+
+
+def _hold(dossier: Dossier, name: str, obj) -> None:
+    cache = dossier._prefetched_objects_cache
+    held = dict.get(cache, name)
+    if held is None and cache.read is not None and name in _together():
+        # Read with the lock (`with_the_lock`), before the row: held from now on, the row with it.
+        cache._read_together([n for n in _together() if not dict.__contains__(cache, n)])
+        held = dict.get(cache, name)
+    if held is None:
+        return  # not read yet: it will be read with the row
+    if isinstance(held, _Read):
+        held = cache[name]  # read before the row: made instances now
+    rows = [row for row in held if row.pk != obj.pk] + [obj]
+    if getattr(held, "_result_cache", None) is None or (keys := [_order_key(row) for row in rows]).count(None):
+        del cache[name]
+        return
+    held._result_cache = [row for _key, row in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])]

@@ -175,10 +175,11 @@ def load_related(root: models.Model, relations: list[Related]) -> None:
         fill()
 
 
-def read_related(root: models.Model, relations: list[Related]) -> list[Callable[[], None]]:
+def read_related(root: models.Model, relations: list[Related], *, rows: list | None = None) -> list[Callable[[], None]]:
     """Read `relations` of `root` in one query, as `load_related`, and return for each relation, in
     order, what caches it: its rows are made instances only when it is called (a caller that reads
-    a few of the relations read together builds no instance for the others)."""
+    a few of the relations read together builds no instance for the others). `rows`: that query's
+    rows (part, object), read already by another statement (`union_sql`), not read again."""
     db = root._state.db or "default"
     connection = connections[db]
     vendor = connection.vendor
@@ -191,13 +192,22 @@ def read_related(root: models.Model, relations: list[Related]) -> list[Callable[
         params += [owner.pk] * uses
         plans.append((owner, name, back, back.model, [back.model._meta.get_field(j) for j in rel.joins], rel))
     rows_by_part: list[list] = [[] for _ in relations]
-    # Planned once per connection on PostgreSQL (`dossiers.prepared.cursor`): the plan of nine
-    # selects costs the server more than reading their rows.
-    with prepared.cursor(connection) as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        for k, data in cursor.fetchall():
-            rows_by_part[k].append(json.loads(data) if isinstance(data, str) else data)
+    if rows is None:
+        # Planned once per connection on PostgreSQL (`dossiers.prepared.cursor`): the plan of nine
+        # selects costs the server more than reading their rows.
+        with prepared.cursor(connection) as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            rows = cursor.fetchall()
+    for k, data in rows:
+        rows_by_part[k].append(json.loads(data) if isinstance(data, str) else data)
     return [partial(_fill, db, vendor, plan, rows) for plan, rows in zip(plans, rows_by_part, strict=True)]
+
+
+def union_sql(root_model: type, relations: list[Related], vendor: str) -> tuple[str, int]:
+    """The statement `read_related` runs for `relations` of the root itself (no dotted `attr`), and
+    how many times it takes the root's id, in order."""
+    parts = [_part_sql(root_model, rel, n, vendor) for n, rel in enumerate(relations)]
+    return " UNION ALL ".join(sql for sql, _uses in parts), sum(uses for _sql, uses in parts)
 
 
 def _fill(db: str, vendor: str, plan: tuple, rows: list[dict]) -> None:

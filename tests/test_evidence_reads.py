@@ -114,3 +114,20 @@ def test_the_relations_read_together_are_made_instances_only_when_read_and_take_
         opinions = [o.pk for o in held.opinions.all()]
     assert len(queries) == 0 and summary.pk in opinions
     assert opinions == list(OpinionSummary.objects.filter(dossier=d).values_list("pk", flat=True))
+
+
+def test_the_lock_brings_the_evidence_on_sqlite_and_reads_it_after_itself_on_postgresql_the_same_rows(
+        cell_a, secretary_a):
+    """SQLite reads one snapshot a transaction: the evidence comes in the lock's statement
+    (`evidence.with_the_lock`). PostgreSQL reads it in a statement after the lock, which sees what
+    the lock waited for. Either way the rows are those of each relation's own query."""
+    from dossiers.services.base import _lock
+
+    d = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        locked = _lock(d)
+        got = {name: _rows(getattr(locked, name).all()) for name in sorted(evidence.RELATIONS)}
+    assert len(queries) == (1 if connection.vendor == "sqlite" else 2)
+    fresh = Dossier.objects.get(pk=d.pk)
+    assert got == {name: _rows(getattr(fresh, name).all()) for name in sorted(evidence.RELATIONS)}
+    assert got["acts"] and got["votes"] and got["introducers"]

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -44,16 +45,25 @@ def _lock(dossier: Dossier) -> Dossier:
     # The member (from the ceremony on) with it: recognition and removal change him.
     # Its SQL written once per process, and planned once per connection (`dossiers.prepared`): the
     # same query at every step.
-    found = prepared.rows("dossiers.services.lock", Dossier, lambda: Dossier.objects.select_for_update(of=("self",))
-                          .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member")
-                          .filter(pk=dossier.pk).order_by(), [dossier.pk], server_prepared=True)
+    # On SQLite its evidence comes with it (`evidence.with_the_lock`).
+    also = evidence.with_the_lock(connections[Dossier.objects.db].vendor)
+
+    def build():
+        locking = (Dossier.objects.select_for_update(of=("self",))
+                   .select_related("candidate", "cell", "cell__parent", "cell__parent__parent", "member"))
+        if also is not None:
+            locking = locking.annotate(_evidence_read=RawSQL(also[0], [dossier.pk] * also[1]))
+        return locking.filter(pk=dossier.pk).order_by()
+
+    found = prepared.rows("dossiers.services.lock" if also is None else "dossiers.services.lock.evidence", Dossier,
+                          build, [*([dossier.pk] * (also[1] if also else 0)), dossier.pk], server_prepared=True)
     if not found:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
     row = found[0]
     if row.member is not None and row.member.cell_id == row.cell_id:
         row.member.cell = row.cell
     # Its evidence is read once for the call, by the gates and then the workflow (`dossiers.evidence`).
-    evidence.read_on_demand(row)
+    evidence.read_on_demand(row, row.__dict__.pop("_evidence_read", None))
     if row.state != dossier.state:
         raise Refusal(app_reason(_(
             "The dossier has just been updated by someone else (now in state “%(state)s”). Please reload the page."
