@@ -18,6 +18,7 @@ parameters the server can type by themselves (ids, dates): a `rows` caller asks 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,9 +107,20 @@ class _Shown:
 
     @property
     def query(self) -> bytes:
+        return _mogrifier(self.connection).mogrify(self.sql, self.params).encode()
+
+
+# {psycopg connection: a client-side cursor of it, which writes a statement with its values (never run)}
+_MOGRIFIERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _mogrifier(connection):
+    found = _MOGRIFIERS.get(connection)
+    if found is None:
         from psycopg import ClientCursor  # noqa: PLC0415
 
-        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
+        found = _MOGRIFIERS[connection] = ClientCursor(connection)
+    return found
 
 
 @contextmanager

@@ -208,6 +208,7 @@ def test_on_postgresql_the_lock_and_the_evidence_read_are_planned_once_per_conne
             got = _lock(d)
             acts, votes = list(got.acts.all()), list(got.votes.all())
         assert len(queries) == 2, "the lock and the evidence read, each logged as a statement"
+        assert all(f"= {d.pk}" in q["sql"] for q in queries.captured_queries), "logged with their values"
         [expected] = list(_lock_query(d.pk))
         assert _values(got) == _values(expected) and _values(got.candidate) == _values(expected.candidate)
         assert _values(got.cell.parent) == _values(expected.cell.parent)
