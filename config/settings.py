@@ -274,6 +274,9 @@ WORKFLOW_ESCALATE_AFTER_DAYS = 5
 WORKFLOW_EVALUATION_MONTHS = 3
 # Absolute address used in the links of notification emails.
 WORKFLOW_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The walk from task to task by `workflows.engine` (in memory, one statement on PostgreSQL); False:
+# viewflow's activations take every step, as before issue 21 (the engine's tests compare the two).
+WORKFLOW_SET_ENGINE = True
 
 # --- Official documents (documents app, issue 5) --------------------------------------------------
 # Signed scans (PDF, JPEG, PNG) larger than this are refused; 10 MB unless UPLOAD_MAX_BYTES says otherwise.

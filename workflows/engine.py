@@ -83,7 +83,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Case, F, Value, When
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.utils import timezone
@@ -235,7 +235,7 @@ def _listeners_allow() -> bool:
     """No one listens to what the step does not send (a task's `pre_save`, its links' `m2m_changed`),
     and the database answers a bulk INSERT's ids."""
     return (not pre_save.has_listeners(Task) and not m2m_changed.has_listeners(Task.previous.through)
-            and connections[Task.objects.db].features.can_return_rows_from_bulk_insert)
+            and connections[router.db_for_write(Task)].features.can_return_rows_from_bulk_insert)
 
 
 def _possible(done: list[Task], by_pk: dict[int, Process]) -> bool:
@@ -497,7 +497,7 @@ class _Step:
     # The writes ----------------------------------------------------------------------------------------
 
     def write(self) -> None:
-        connection = connections[Task.objects.db]
+        connection = connections[router.db_for_write(Task)]
         if connection.vendor == "postgresql":
             self._write_in_one(connection)
         else:
@@ -685,7 +685,7 @@ def _statement(shape: tuple[bool, ...], alias: str | None = None) -> str:
     from .models import TaskDeadline
 
     new, links, changed, finished, opened, closed = shape
-    connection = connections[alias or Task.objects.db]
+    connection = connections[alias or router.db_for_write(Task)]
     q = connection.ops.quote_name
     tasks, task_table = _columns(Task, connection), q(Task._meta.db_table)
     key = tasks.key
