@@ -286,3 +286,21 @@ def test_on_postgresql_a_steps_history_row_and_the_copies_of_what_it_wrote_are_o
     assert [s for s in _prepared_statements() if s.startswith("WITH ") and '"dossiers_dossierhistory"' in s]
     copy = HistoricalDossier.objects.filter(id=d.pk).order_by("-history_id").first()
     assert copy.application_received_on == timezone.localdate() and copy.history_type == "~"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_lock_of_the_open_tasks_is_planned_once_per_connection_and_reads_what_django_reads(
+        cell_a, secretary_a):
+    from viewflow.workflow.models import Task
+
+    from workflows import sync
+
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    for _ in range(2):
+        got = sync._locked_open_tasks(d)
+        expected = list(Task.objects.filter(process__artifact_object_id=d.pk, process__finished__isnull=True,
+                                            status__in=sync.OPEN_STATUSES).order_by("created", "pk"))
+        assert got and [(t.pk, t.status, t.process_id) for t in got] == [
+            (t.pk, t.status, t.process_id) for t in expected]
+        assert all(t.process.pk == t.process_id for t in got)
+    assert [s for s in _prepared_statements() if s.startswith('SELECT "viewflow_task"') and "FOR UPDATE OF" in s]

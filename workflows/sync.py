@@ -111,13 +111,14 @@ def _locked_open_tasks(dossier: Dossier) -> list[Task]:
     (SELECT … FOR UPDATE OF the process rows): one statement. An unfinished process always has an
     open task (a join waiting is one), so none is left out."""
     kind = _dossier_type()
-    # Its SQL written once per process (`dossiers.prepared`): the same query at every step.
+    # Its SQL written once per process (`dossiers.prepared`): the same query at every step; on
+    # PostgreSQL planned once per connection too (its parameters are ids and status strings).
     return prepared.rows(
         "workflows.sync.locked_open_tasks", Task,
         lambda: Task.objects.filter(process__artifact_content_type=kind, process__artifact_object_id=dossier.pk,
                                     process__finished__isnull=True, status__in=OPEN_STATUSES)
         .select_related("process", "deadline").select_for_update(of=("process",)).order_by("created", "pk"),
-        [kind.pk, dossier.pk, *OPEN_STATUSES])
+        [kind.pk, dossier.pk, *OPEN_STATUSES], server_prepared=True)
 
 
 # The tasks viewflow saves while `advance` finishes some (those finished, those it creates next, a
