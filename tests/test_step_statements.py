@@ -102,8 +102,11 @@ def counted():
 
 
 # (step, the statements of our own, all statements) at most, in the order of the case. On
-# SQLite (the suite's database); PostgreSQL issues the same of our own, and fewer of the engine's
-# (its step is one statement there: three on SQLite, a fourth when a Split's branches wait for its id).
+# SQLite (the suite's database). PostgreSQL issues one more of our own per step (the evidence is
+# read after the lock, not with it, so that it sees what the lock waited for), fewer history inserts
+# (a service's history row and its simple-history copies are one statement), and fewer of the
+# engine's (its step is one statement there: three on SQLite, a fourth when a Split's branches wait
+# for its id).
 PINNED = {
     "enroll_training": (8, 13),
     "complete_training": (8, 14),
