@@ -110,6 +110,20 @@ _NOT_RUNNING = (STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED)
 _OFF: contextvars.ContextVar[bool] = contextvars.ContextVar("workflow_set_engine_off", default=False)
 
 
+def take_for(task: Task, actor) -> bool:
+    """The human task given to the user whose action did its work, as `workflows.sync` finishes it:
+    assigned to him if nobody held it (False, and left alone, when there is no actor), his in the
+    archive if someone else in the cell held it."""
+    if task.status == STATUS.NEW:
+        if actor is None:
+            return False
+        # Assigned and finished in one write (viewflow's assign() would save the task once more).
+        task.owner, task.status = actor, STATUS.ASSIGNED
+    elif actor is not None and task.owner_id != actor.pk:
+        task.owner = actor
+    return True
+
+
 @contextmanager
 def viewflow_walk() -> Iterator[None]:
     """Inside, every step goes through viewflow's activations (today's path, the reference)."""
@@ -330,12 +344,8 @@ class _Step:
         if task.status not in OPEN:
             return
         self.touch(task)
-        if task.status == STATUS.NEW:
-            if actor is None:
-                return
-            task.owner, task.status = actor, STATUS.ASSIGNED
-        elif actor is not None and task.owner_id != actor.pk:
-            task.owner = actor
+        if not take_for(task, actor):
+            return
         process = self.coerced[task.process_id]
         if task.status == STATUS.ASSIGNED:  # ViewActivation.start
             self.signals.append((task_started, task.flow_task.flow_class, process, task))

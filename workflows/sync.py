@@ -72,14 +72,8 @@ def _finish(task: Task, actor) -> None:
     if task.status not in OPEN_STATUSES:
         return  # finished meanwhile (by another branch of this same synchronisation)
     activation = task.flow_task.activation_class(task)
-    if task.status == STATUS.NEW:
-        if actor is None:
-            return
-        # Assigned and finished in one write (viewflow's assign() would save the task once more).
-        task.owner, task.status = actor, STATUS.ASSIGNED
-    elif actor is not None and task.owner_id != actor.pk:
-        # Someone else in the cell did the work: the task is theirs in the archive.
-        task.owner = actor
+    if not engine.take_for(task, actor):
+        return
     if task.status == STATUS.ASSIGNED:
         activation.start(None)
     activation.execute()
