@@ -22,6 +22,7 @@ from dossiers.models import Dossier, Organization, OrgLevel, State
 
 from . import dataset
 from .second_factor import verify_session
+from .turns import Turns
 
 User = get_user_model()
 
@@ -80,6 +81,8 @@ class Results:
     engine_graph_cases_per_s: float | None = None
     # bench.floors.MachineLoad: the load during the run (issue 21.6: how noisy the figures are).
     machine: dict = field(default_factory=dict)
+    # bench.turns: the engines' cases timed in turns, round by round (the ratios' medians and spread).
+    turns: Turns | None = None
 
     def as_json(self) -> dict:
         """The shape of issue 7: per page the slower of the two users (the one the targets bind)."""
@@ -105,6 +108,10 @@ class Results:
                 "machine": self.machine,
                 "floors": {"pages": floors, "engine_cases_per_s": self.engine_cases_per_s,
                            "engine_graph_cases_per_s": self.engine_graph_cases_per_s},
+                "turns": None if self.turns is None else {
+                    **self.turns.as_json(),
+                    "median_ratios": {f"ours/{other}": round(self.turns.median("ours", other), 3)
+                                      for other in self.turns.seconds if other != "ours"}},
                 "by_user": [dict(asdict(p), ratio_to_raw=p.ratio_to_raw) for p in self.pages]}
 
 
@@ -390,30 +397,43 @@ def national_report(s: Subjects, n: int) -> PageResult:
 # --- Cases end to end, and one task ---------------------------------------------------------------
 
 
-def case_rate(s: Subjects, n: int) -> tuple[float, float]:
-    """(cases per second spotted → recognised through the services, ms of one task completion),
-    in the bench secretary's cell, in a transaction rolled back."""
+def cases_per_second(s: Subjects, n: int, *, warmup: bool = True) -> float:
+    """Cases per second spotted → recognised through the services, in the bench secretary's cell,
+    in a transaction rolled back (after one case not timed, `warmup`)."""
+    from builders.factories import dossier_in_state  # noqa: PLC0415
+
+    with transaction.atomic():
+        if warmup:
+            dossier_in_state(State.RECOGNIZED, cell=s.cell, actor=s.secretary)
+        start = time.perf_counter()
+        for _ in range(n):
+            dossier_in_state(State.RECOGNIZED, cell=s.cell, actor=s.secretary)
+        rate = n / (time.perf_counter() - start)
+        transaction.set_rollback(True)  # measured, not kept
+    return rate
+
+
+def task_completion_ms(s: Subjects, n: int) -> float:
+    """The median ms of one task completion (enrolling a spotted dossier in the class), rolled back."""
     from builders.factories import dossier_in_state  # noqa: PLC0415
     from dossiers import services  # noqa: PLC0415
 
-    cell = s.cell
     with transaction.atomic():
-        actor = s.secretary
-        dossier_in_state(State.RECOGNIZED, cell=cell, actor=actor)  # warm-up
-        start = time.perf_counter()
-        for _ in range(n):
-            dossier_in_state(State.RECOGNIZED, cell=cell, actor=actor)
-        rate = n / (time.perf_counter() - start)
         times = []
         for _ in range(max(5, n)):
-            d = dossier_in_state(State.SPOTTED, cell=cell, actor=actor)
+            d = dossier_in_state(State.SPOTTED, cell=s.cell, actor=s.secretary)
             t0 = time.perf_counter()
-            services.dossier_enroll_training(dossier=d, actor=actor, class_name="Lớp cảm tình Đảng",
+            services.dossier_enroll_training(dossier=d, actor=s.secretary, class_name="Lớp cảm tình Đảng",
                                              organiser="Trung tâm Chính trị", start_date=timezone.localdate())
             times.append((time.perf_counter() - t0) * 1000)
-        task_ms = statistics.median(times)
         transaction.set_rollback(True)  # measured, not kept
-    return rate, task_ms
+    return statistics.median(times)
+
+
+def case_rate(s: Subjects, n: int) -> tuple[float, float]:
+    """(cases per second spotted → recognised through the services, ms of one task completion),
+    in the bench secretary's cell, in transactions rolled back."""
+    return cases_per_second(s, n), task_completion_ms(s, n)
 
 
 # --- PDFs ---------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def run_case(spec, serializer, *, on_task=None, pick=None) -> list[str]:
     return done
 
 
-def cases_per_second(n: int) -> tuple[float, list[str]]:
+def cases_per_second(n: int, *, warmup: bool = True) -> tuple[float, list[str]]:
     """`n` whole cases, timed, in one transaction rolled back afterwards (as our own cases)."""
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: PLC0415
 
@@ -97,7 +97,8 @@ def cases_per_second(n: int) -> tuple[float, list[str]]:
     serializer = BpmnWorkflowSerializer()
     order: list[str] = []
     with transaction.atomic():
-        run_case(spec, serializer)  # warm-up: imports, script engine
+        if warmup:
+            run_case(spec, serializer)  # warm-up: imports, script engine
         start = time.perf_counter()
         for _ in range(n):
             order = run_case(spec, serializer)
@@ -142,7 +143,7 @@ def run_case_with_domain(spec, serializer, *, cell, actor) -> list[str]:
     return done
 
 
-def fair_cases_per_second(n: int, *, cell, actor) -> tuple[float, list[str]]:
+def fair_cases_per_second(n: int, *, cell, actor, warmup: bool = True) -> tuple[float, list[str]]:
     """`n` cases of `run_case_with_domain`, timed as ours, rolled back."""
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: PLC0415
 
@@ -151,7 +152,8 @@ def fair_cases_per_second(n: int, *, cell, actor) -> tuple[float, list[str]]:
     serializer = BpmnWorkflowSerializer()
     order: list[str] = []
     with without_viewflow(), transaction.atomic():
-        run_case_with_domain(spec, serializer, cell=cell, actor=actor)  # warm-up
+        if warmup:
+            run_case_with_domain(spec, serializer, cell=cell, actor=actor)
         start = time.perf_counter()
         for _ in range(n):
             order = run_case_with_domain(spec, serializer, cell=cell, actor=actor)

@@ -18,6 +18,7 @@ parameters the server can type by themselves (ids, dates): a `rows` caller asks 
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,8 @@ class _Compiled:
     for_write: bool
     for_update: bool
     server_prepared: bool = False
+    # {database alias: the converters of its columns, as the compiler works them out}
+    converters: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
 # {(key, database alias): its SQL and what Django's iterable reads of the compiler; None: not to be kept}
@@ -60,6 +63,13 @@ def _compiler(query, using: str, entry: _Compiled, params: tuple):
     compiler.annotation_col_map, compiler.col_count = entry.annotation_col_map, entry.col_count
     compiler.has_extra_select = entry.has_extra_select
     compiler.as_sql = lambda *args, **kwargs: (entry.sql, params)
+    # The columns' converters, worked out once per statement and database (Django's compiler asks
+    # every expression of the select for them on every call: ~60 columns for the dossier's lock).
+    converters = entry.converters.get(using)
+    if converters is None:
+        converters = entry.converters[using] = compiler.get_converters(
+            [s[0] for s in entry.select[0:entry.col_count]])
+    compiler.get_converters = lambda expressions: converters
     if entry.server_prepared and connection.vendor == "postgresql":
         # As SQLCompiler.execute_sql, through a cursor that has the server prepare the statement.
         col_count = entry.col_count if entry.has_extra_select else None

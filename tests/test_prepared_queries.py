@@ -29,9 +29,12 @@ def test_it_builds_what_django_builds_for_every_call_writing_the_sql_once(cell_a
     key = "tests.prepared.lock"
     prepared._CACHE.pop((key, "default"), None)
     prepared.rows(key, Dossier, lambda: _lock(first.pk), [first.pk])
-    compiled = []
+    compiled, converters = [], []
     original = SQLCompiler.as_sql
     monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    original_converters = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters",
+                        lambda self, e: converters.append(1) or original_converters(self, e))
     for d in (second, first):
         with CaptureQueriesContext(connection) as queries:
             [got] = prepared.rows(key, Dossier, lambda d=d: _lock(d.pk), [d.pk])
@@ -46,6 +49,9 @@ def test_it_builds_what_django_builds_for_every_call_writing_the_sql_once(cell_a
             assert (got.member and _values(got.member)) == (expected.member and _values(expected.member))
         assert len(related) == 0, "the related objects came with the row"
     assert compiled == [], "the SQL was written once"
+    # Django's own query (`expected`) asks for its columns' converters each time (twice); the kept one
+    # worked them out at its first call here, never again.
+    assert len(converters) == 3, "the kept query's converters were worked out once"
     assert prepared.rows(key, Dossier, lambda: _lock(0), [0]) == []
 
 
@@ -291,7 +297,7 @@ def test_on_postgresql_a_steps_history_row_and_the_copies_of_what_it_wrote_are_o
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
 def test_on_postgresql_the_lock_of_the_open_tasks_is_planned_once_per_connection_and_reads_what_django_reads(
         cell_a, secretary_a):
-    from viewflow.workflow.models import Task
+    from viewflow.workflow.models import Process, Task
 
     from workflows import sync
 
@@ -300,7 +306,24 @@ def test_on_postgresql_the_lock_of_the_open_tasks_is_planned_once_per_connection
         got = sync._locked_open_tasks(d)
         expected = list(Task.objects.filter(process__artifact_object_id=d.pk, process__finished__isnull=True,
                                             status__in=sync.OPEN_STATUSES).order_by("created", "pk"))
-        assert got and [(t.pk, t.status, t.process_id) for t in got] == [
-            (t.pk, t.status, t.process_id) for t in expected]
+        assert got and [_values(t) for t in got] == [_values(t) for t in expected]
         assert all(t.process.pk == t.process_id for t in got)
+        assert all(_values(t.process) == _values(Process.objects.get(pk=t.process_id)) for t in got)
+        assert all(isinstance(t.data, dict) and isinstance(t.process.data, dict) for t in got), "JSON read as JSON"
     assert [s for s in _prepared_statements() if s.startswith('SELECT "viewflow_task"') and "FOR UPDATE OF" in s]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_engines_step_is_one_prepared_statement(cell_a, secretary_a):
+    from django.utils import timezone
+
+    from dossiers import services
+
+    d = dossier_copy(State.SPOTTED, cell=cell_a, actor=secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        services.dossier_enroll_training(dossier=d, actor=secretary_a, class_name="Lớp cảm tình Đảng",
+                                         organiser="Trung tâm Chính trị", start_date=timezone.localdate())
+    steps = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH ids AS MATERIALIZED")]
+    assert len(steps) == 1 and '"viewflow_task"' in steps[0], "the step written in one statement"
+    assert "ARRAY[" in steps[0] or "'{" in steps[0], "logged with its values"
+    assert [s for s in _prepared_statements() if s.startswith("WITH ids AS MATERIALIZED")], "planned once per connection"

@@ -101,6 +101,8 @@ from viewflow.workflow.signals import flow_finished, flow_started, task_finished
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
+from dossiers import prepared
+
 from . import deadlines
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -606,7 +608,7 @@ class _Step:
                 params.append([d.task.pk for d in opened] if f.attname == "task_id" else _prepared(f, opened, connection))
         if closed:
             params.append(closed)
-        with connection.cursor() as cursor:
+        with prepared.cursor(connection) as cursor:
             cursor.execute(_statement(shape, connection.alias), params)
             answered = cursor.fetchall()
         ids = {(kind, key): pk for kind, key, pk in answered}

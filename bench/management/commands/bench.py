@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from bench import dataset, floors, measure, spiff
+from bench import turns as turns_module
 
 RESULTS = Path(__file__).resolve().parents[2] / "results.json"
 DETAIL = Path(__file__).resolve().parents[2] / "results_detail.json"
@@ -33,7 +34,10 @@ class Command(BaseCommand):
                             help="keep the data set afterwards (the default too; --no-keep is not offered: "
                                  "the next run reuses it)")
         parser.add_argument("--build-only", action="store_true", help="build the data set, measure nothing")
-        parser.add_argument("--cases", type=int, default=10, help="whole cases to time, ours and SpiffWorkflow's")
+        parser.add_argument("--cases", type=int, default=20,
+                            help="whole cases to time of each engine, ours, SpiffWorkflow's and viewflow's (default 20)")
+        parser.add_argument("--rounds", type=int, default=5,
+                            help="rounds the engines take turns in, each timing cases/rounds of them (default 5)")
         parser.add_argument("--only", default="", help="comma-separated pages to measure, and/or 'floors', 'cases', 'pdf' (default: everything)")
         parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.json alone")
         parser.add_argument("--explain", action="store_true",
@@ -46,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, scale, requests, rebuild, keep, build_only, cases, only, no_write, create_db,
-               explain=False, **options):
+               explain=False, rounds=5, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://… "
                                "(make bench does: partydev_bench).")
@@ -97,35 +101,7 @@ class Command(BaseCommand):
                     results.page_floors.setdefault(name, {})[who] = (p50, p95)
                     self.log(f"  {name:<6} {who:<10} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
         if not wanted or "cases" in wanted:
-            self.log(f"== cases end to end ({cases} each)")
-            # As in production (DEBUG off: Django keeps no log of the queries), for both engines.
-            with override_settings(DEBUG=False):
-                rate, task_ms = measure.case_rate(s, cases)
-                spiff_rate, order = spiff.cases_per_second(cases)
-            results.cases_per_s, results.task_completion_ms = round(rate, 2), round(task_ms, 2)
-            self.log(f"  ours: {results.cases_per_s} cases/s; one task completion {results.task_completion_ms} ms")
-            results.spiff_cases_per_s = round(spiff_rate, 2)
-            self.log(f"  SpiffWorkflow (state serialised to PostgreSQL after each of its {len(order)} steps): "
-                     f"{results.spiff_cases_per_s} cases/s; ratio {results.cases_per_s / spiff_rate:.2f}")
-            with override_settings(DEBUG=False):
-                fair_rate, fair_order = spiff.fair_cases_per_second(cases, cell=s.cell, actor=s.secretary)
-            results.spiff_fair_cases_per_s = round(fair_rate, 2)
-            self.log(f"  SpiffWorkflow with our domain work (the same services called as each of its "
-                     f"{len(fair_order)} tasks completes, no viewflow): {results.spiff_fair_cases_per_s} cases/s; "
-                     f"ours against it {results.cases_per_s / fair_rate:.2f} (equal work; target > 1)")
-            with override_settings(DEBUG=False):
-                results.engine_cases_per_s = round(floors.engine_cases_per_second(s.secretary, cases), 2)
-            self.log(f"  viewflow alone ({floors.STEPS} human tasks in a row, no domain work): "
-                     f"{results.engine_cases_per_s} cases/s; against SpiffWorkflow "
-                     f"{results.engine_cases_per_s / spiff_rate:.2f}; ours against it "
-                     f"{results.cases_per_s / results.engine_cases_per_s:.2f} (target ≥ 0.5)")
-            with override_settings(DEBUG=False):
-                results.engine_graph_cases_per_s = round(
-                    floors.engine_cases_per_second(s.secretary, cases, floors.AdmissionFloorFlow), 2)
-            self.log(f"  viewflow alone on the admission's graph (the same {floors.STEPS} human tasks with its splits, "
-                     f"joins and gateways, no domain work): {results.engine_graph_cases_per_s} cases/s; against "
-                     f"SpiffWorkflow {results.engine_graph_cases_per_s / spiff_rate:.2f}; ours against it "
-                     f"{results.cases_per_s / results.engine_graph_cases_per_s:.2f}")
+            self.cases(s, results, cases, rounds)
         if not wanted or "pdf" in wanted:
             self.log("== PDFs")
             results.form_pdf_s, results.bundle_pdf_s, results.floor_pdf_s = measure.pdf_times(s)
@@ -137,6 +113,53 @@ class Command(BaseCommand):
             RESULTS.write_text(json.dumps(results.as_json(), indent=2, ensure_ascii=False) + "\n")
             DETAIL.write_text(json.dumps(results.detail(), indent=2, ensure_ascii=False, default=str) + "\n")
             self.log(f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+
+    def cases(self, s, results: measure.Results, cases: int, rounds: int) -> None:
+        """Whole cases of each engine, timed in turns (`bench.turns`): the ratios within rounds."""
+        rounds = max(1, min(rounds, cases))
+        per_round = max(1, cases // rounds)
+        self.log(f"== cases end to end ({rounds * per_round} of each engine, in {rounds} rounds of {per_round}, "
+                 "the engines taking turns)")
+        order: dict[str, list[str]] = {}
+
+        def spiff_turn(n: int, warm: bool) -> float:
+            rate, order["spiff"] = spiff.cases_per_second(n, warmup=warm)
+            return n / rate
+
+        def fair_turn(n: int, warm: bool) -> float:
+            rate, order["fair"] = spiff.fair_cases_per_second(n, cell=s.cell, actor=s.secretary, warmup=warm)
+            return n / rate
+
+        engines = {
+            "ours": lambda n, warm: n / measure.cases_per_second(s, n, warmup=warm),
+            "spiff": spiff_turn,
+            "fair": fair_turn,
+            "viewflow": lambda n, warm: n / floors.engine_cases_per_second(s.secretary, n, warmup=warm),
+            "graph": lambda n, warm: n / floors.engine_cases_per_second(s.secretary, n, floors.AdmissionFloorFlow,
+                                                                        warmup=warm),
+        }
+        # As in production (DEBUG off: Django keeps no log of the queries), for every engine.
+        with override_settings(DEBUG=False):
+            turns = turns_module.run(engines, rounds=rounds, per_round=per_round)
+            task_ms = measure.task_completion_ms(s, per_round)
+        results.turns = turns
+        results.cases_per_s, results.task_completion_ms = round(turns.rate("ours"), 2), round(task_ms, 2)
+        results.spiff_cases_per_s = round(turns.rate("spiff"), 2)
+        results.spiff_fair_cases_per_s = round(turns.rate("fair"), 2)
+        results.engine_cases_per_s = round(turns.rate("viewflow"), 2)
+        results.engine_graph_cases_per_s = round(turns.rate("graph"), 2)
+        self.log(f"  ours: {results.cases_per_s} cases/s; one task completion {results.task_completion_ms} ms")
+        self.log(f"  SpiffWorkflow (state serialised to PostgreSQL after each of its {len(order['spiff'])} steps): "
+                 f"{results.spiff_cases_per_s} cases/s; ours against it {turns.said('ours', 'spiff')}")
+        self.log(f"  SpiffWorkflow with our domain work (the same services called as each of its "
+                 f"{len(order['fair'])} tasks completes, no viewflow): {results.spiff_fair_cases_per_s} cases/s; "
+                 f"ours against it {turns.said('ours', 'fair')} (equal work; target > 1)")
+        self.log(f"  viewflow alone ({floors.STEPS} human tasks in a row, no domain work): "
+                 f"{results.engine_cases_per_s} cases/s; against SpiffWorkflow {turns.said('viewflow', 'spiff')}; "
+                 f"ours against it {turns.said('ours', 'viewflow')} (target ≥ 0.5)")
+        self.log(f"  viewflow alone on the admission's graph (the same {floors.STEPS} human tasks with its splits, "
+                 f"joins and gateways, no domain work): {results.engine_graph_cases_per_s} cases/s; against "
+                 f"SpiffWorkflow {turns.said('graph', 'spiff')}; ours against it {turns.said('ours', 'graph')}")
 
     def create_database(self) -> None:
         """CREATE DATABASE (only this one, only when missing), through the server's maintenance database."""
@@ -166,22 +189,19 @@ class Command(BaseCommand):
                      f"{(f'{p.raw_sql_ms:.2f}' if p.raw_sql_ms else '—'):>9}"
                      f"{(str(p.ratio_to_raw) if p.ratio_to_raw else '—'):>7}"
                      f"{(f'≤{target}' if target else ''):>9}{mark}")
-        if r.cases_per_s:
-            self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow {r.spiff_cases_per_s} "
-                     f"(ratio {r.cases_per_s / r.spiff_cases_per_s:.2f}); one task {r.task_completion_ms} ms")
-            if r.spiff_fair_cases_per_s:
-                self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow with our domain work "
-                         f"{r.spiff_fair_cases_per_s} (equal work: ratio {r.cases_per_s / r.spiff_fair_cases_per_s:.2f},"
-                         f" target > 1)")
+        if r.form_pdf_s:
             self.log(f"PDF: form {r.form_pdf_s} s, bundle {r.bundle_pdf_s} s, floor {r.floor_pdf_s} s")
-        if r.engine_cases_per_s and r.spiff_cases_per_s:
-            self.log(f"viewflow alone {r.engine_cases_per_s} cases/s: at most "
-                     f"{r.engine_cases_per_s / r.spiff_cases_per_s:.2f}× SpiffWorkflow before any domain work")
-            if r.cases_per_s:
-                self.log(f"ours against viewflow alone: {r.cases_per_s / r.engine_cases_per_s:.2f} (target ≥ 0.5)")
-        if r.engine_graph_cases_per_s and r.cases_per_s:
+        if r.turns is not None:
+            t = r.turns
+            self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow {r.spiff_cases_per_s}: {t.said('ours', 'spiff')}; "
+                     f"one task {r.task_completion_ms} ms")
+            self.log(f"cases/s ours {r.cases_per_s} vs SpiffWorkflow with our domain work {r.spiff_fair_cases_per_s} "
+                     f"(equal work): {t.said('ours', 'fair')}, target > 1")
+            self.log(f"viewflow alone {r.engine_cases_per_s} cases/s: {t.said('viewflow', 'spiff')} × SpiffWorkflow "
+                     "before any domain work")
+            self.log(f"ours against viewflow alone: {t.said('ours', 'viewflow')}, target ≥ 0.5")
             self.log(f"viewflow alone on the admission's graph {r.engine_graph_cases_per_s} cases/s; "
-                     f"ours against it {r.cases_per_s / r.engine_graph_cases_per_s:.2f}")
+                     f"ours against it {t.said('ours', 'graph')}")
         if r.machine:
             m = r.machine
             self.log(f"machine during the run: load average {m['load_before']} → {m['load_after']} on {m['cores']} cores; "
