@@ -28,8 +28,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
-from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 
@@ -45,43 +44,12 @@ class _Compiled:
     for_write: bool
     for_update: bool
     server_prepared: bool = False
-    # {database alias: the converters of its columns, as the compiler works them out}
+    # {database alias: how its rows become instances (`_Plan`), worked out at the first call}
     converters: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
 # {(key, database alias): its SQL and what Django's iterable reads of the compiler; None: not to be kept}
 _CACHE: dict[tuple[str, str], _Compiled | None] = {}
-
-
-def _compiler(query, using: str, entry: _Compiled, params: tuple):
-    connection = connections[using]
-    if entry.for_update and connection.get_autocommit():
-        # As the compiler itself refuses it.
-        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-    compiler = connection.ops.compiler(query.compiler)(query, connection, using)
-    compiler.select, compiler.klass_info = entry.select, entry.klass_info
-    compiler.annotation_col_map, compiler.col_count = entry.annotation_col_map, entry.col_count
-    compiler.has_extra_select = entry.has_extra_select
-    compiler.as_sql = lambda *args, **kwargs: (entry.sql, params)
-    # The columns' converters, worked out once per statement and database (Django's compiler asks
-    # every expression of the select for them on every call: ~60 columns for the dossier's lock).
-    converters = entry.converters.get(using)
-    if converters is None:
-        converters = entry.converters[using] = compiler.get_converters(
-            [s[0] for s in entry.select[0:entry.col_count]])
-    compiler.get_converters = lambda expressions: converters
-    if entry.server_prepared and connection.vendor == "postgresql":
-        # As SQLCompiler.execute_sql, through a cursor that has the server prepare the statement.
-        col_count = entry.col_count if entry.has_extra_select else None
-
-        def execute_sql(result_type=MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE):
-            with cursor(connection) as c:
-                c.execute(entry.sql, params)
-                found = c.fetchall()
-            return [found if col_count is None else [r[:col_count] for r in found]]
-
-        compiler.execute_sql = execute_sql
-    return compiler
 
 
 # A count of executions no statement reaches: psycopg prepares only those asked to be.
@@ -189,20 +157,87 @@ def rows(key: str, model: type, build: Callable[[], QuerySet], params: Sequence,
         return list(queryset)
     if entry is None:
         return list(build())
-    kept = model._default_manager.all()
-    kept._for_write = entry.for_write
-    query = kept.query
-    query.get_compiler = lambda using=alias, connection=None, elide_empty=True: _compiler(query, using, entry, params)
-    return list(kept)
+    return _kept(entry, alias, params)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a kept statement's rows become instances, as Django's ModelIterable makes them, worked
+    out once per statement and database: the columns' converters, the root's columns, the related
+    objects' populators (`select_related`), the annotations."""
+
+    converters: list
+    start: int
+    end: int
+    init_list: list
+    populators: list
+    annotations: list
+
+
+def _plan(entry: _Compiled, alias: str) -> _Plan:
+    found = entry.converters.get(alias)
+    if found is None:
+        connection = connections[alias]
+        compiler = connection.ops.compiler("SQLCompiler")(entry.model._default_manager.all().query, connection, alias)
+        converters = compiler.get_converters([s[0] for s in entry.select[0:entry.col_count]])
+        fields = entry.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        found = entry.converters[alias] = _Plan(
+            list(converters.items()), start, end, [f[0].target.attname for f in entry.select[start:end]],
+            get_related_populators(entry.klass_info, entry.select, alias),
+            list((entry.annotation_col_map or {}).items()))
+    return found
+
+
+def _kept(entry: _Compiled, alias: str, params: tuple) -> list:
+    """The kept statement run with `params`, its rows made instances as Django's ModelIterable makes
+    them (`_plan`), without building a queryset and a compiler for each call."""
+    connection = connections[alias]
+    if entry.for_update and connection.get_autocommit():
+        # As the compiler itself refuses it.
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+    with (cursor(connection) if entry.server_prepared else connection.cursor()) as c:
+        c.execute(entry.sql, params)
+        found = c.fetchall()
+    plan = _plan(entry, alias)
+    model, objects = entry.model, []
+    for row in found:
+        if entry.has_extra_select:
+            row = row[:entry.col_count]
+        if plan.converters:
+            row = list(row)
+            for pos, (convs, expression) in plan.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+        obj = model.from_db(alias, plan.init_list, row[plan.start:plan.end])
+        for populator in plan.populators:
+            populator.populate(row, obj)
+        for name, pos in plan.annotations:
+            setattr(obj, name, row[pos])
+        objects.append(obj)
+    return objects
+
+
+# Iterable classes that build instances exactly as Django's ModelIterable does for a queryset that
+# does not turn its rows into other classes (`plain_iterable`): the kept path builds them itself.
+_PLAIN_ITERABLES: set[type] = {ModelIterable}
+
+
+def plain_iterable(iterable: type) -> None:
+    """Declare a manager's own iterable class plain: for a queryset not marked `_coerced` (asked to
+    turn its rows into subclasses), it yields what ModelIterable yields (viewflow's tasks' does)."""
+    _PLAIN_ITERABLES.add(iterable)
 
 
 def _plain_instances(queryset: QuerySet, model: type) -> bool:
-    """The queryset builds instances as Django's ModelIterable does, and as the kept path's (the
-    model's default manager's) does: a manager's own iterable (viewflow's tasks' is one) counts
-    when it is the default manager's and the queryset is not asked to turn rows into subclasses
-    (viewflow's `coerce_for`, which marks it `_coerced`)."""
+    """The queryset builds instances as Django's ModelIterable does, which the kept path does
+    itself (`_kept`): its iterable is ModelIterable, or one declared plain (`plain_iterable`) that is
+    the default manager's, and the queryset is not asked to turn rows into subclasses (viewflow's
+    `coerce_for`, which marks it `_coerced`)."""
     iterable = queryset._iterable_class
-    return (issubclass(iterable, ModelIterable) and iterable is model._default_manager.all()._iterable_class
+    return (iterable in _PLAIN_ITERABLES and iterable is model._default_manager.all()._iterable_class
             and not getattr(queryset, "_coerced", False))
 
 

@@ -327,3 +327,28 @@ def test_on_postgresql_the_engines_step_is_one_prepared_statement(cell_a, secret
     assert len(steps) == 1 and '"viewflow_task"' in steps[0], "the step written in one statement"
     assert "ARRAY[" in steps[0] or "'{" in steps[0], "logged with its values"
     assert [s for s in _prepared_statements() if s.startswith("WITH ids AS MATERIALIZED")], "planned once per connection"
+
+
+def test_a_queryset_whose_iterable_is_not_declared_plain_is_never_kept_and_builds_its_own(cell_a, secretary_a):
+    from django.db.models.query import ModelIterable
+
+    class Marking(ModelIterable):
+        # builds something Django's ModelIterable does not: the kept path could not reproduce it
+        def __iter__(self):
+            for obj in super().__iter__():
+                obj.marked = True
+                yield obj
+
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    key = "tests.prepared.own_iterable"
+    prepared._CACHE.pop((key, "default"), None)
+
+    def build():
+        queryset = Dossier.objects.filter(pk=d.pk).order_by()
+        queryset._iterable_class = Marking
+        return queryset
+
+    for _ in range(2):
+        [got] = prepared.rows(key, Dossier, build, [d.pk])
+        assert got.marked and got.pk == d.pk
+    assert prepared._CACHE[(key, "default")] is None
