@@ -329,6 +329,28 @@ def test_on_postgresql_the_engines_step_is_one_prepared_statement(cell_a, secret
     assert [s for s in _prepared_statements() if s.startswith("WITH ids AS MATERIALIZED")], "planned once per connection"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_engines_step_is_not_planned_again_at_every_call(cell_a, secretary_a):
+    # PostgreSQL plans a prepared statement's first five calls for their values, then keeps one plan
+    # for all if it costs no more than theirs: a row count it cannot tell from a parameter (a
+    # `generate_series(1, $1)` of the new tasks) kept it planning every step anew, ~0.25 ms each.
+    from django.utils import timezone
+
+    from dossiers import services
+
+    if connection.pg_version < 140000:
+        pytest.skip("pg_prepared_statements counts plans from PostgreSQL 14 on")
+    for _ in range(8):
+        d = dossier_copy(State.SPOTTED, cell=cell_a, actor=secretary_a)
+        services.dossier_enroll_training(dossier=d, actor=secretary_a, class_name="Lớp cảm tình Đảng",
+                                         organiser="Trung tâm Chính trị", start_date=timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE 'WITH ids AS MATERIALIZED%%' ORDER BY custom_plans + generic_plans DESC")
+        generic, custom = cursor.fetchone()
+    assert generic >= 2 and custom <= 5, (generic, custom)
+
+
 def test_a_queryset_whose_iterable_is_not_declared_plain_is_never_kept_and_builds_its_own(cell_a, secretary_a):
     from django.db.models.query import ModelIterable
 

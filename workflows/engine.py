@@ -586,7 +586,9 @@ class _Step:
         params = []
         if self.new:
             columns = _columns(Task, connection)
-            params.append(len(self.new))
+            # The ordinals of the new tasks as an array, not a count: PostgreSQL can then keep one
+            # plan of the statement for every call (its row count from a count it re-plans each time).
+            params.append(list(range(1, len(self.new) + 1)))
             params.append([index.get(id(self.lazy[id(t)].split)) if id(t) in self.lazy else None for t in self.new])
             for f in columns.fields:
                 if f.attname == "token":
@@ -704,7 +706,7 @@ def _statement(shape: tuple[bool, ...], alias: str | None = None) -> str:
     parts, answers = [], []
     if new:
         parts.append(f"ids AS MATERIALIZED (SELECT o, nextval(pg_get_serial_sequence('{Task._meta.db_table}', "
-                     f"'{Task._meta.pk.column}')) AS id FROM generate_series(1, %s::integer) AS o)")
+                     f"'{Task._meta.pk.column}')) AS id FROM unnest(%s::integer[]) AS o)")
         arrays, names, select = ["%s::integer[]"], ["split"], []
         for f, kind in zip(tasks.fields, tasks.types, strict=True):
             if f.attname == "token":
