@@ -14,6 +14,13 @@ parameters bound by the server), planned once per connection; Django's wrapper i
 so they are logged, counted and timed as any other statement. It is for statements whose
 parameters the server can type by themselves (ids, dates): a `rows` caller asks for it with
 `server_prepared=True`.
+
+PostgreSQL plans a prepared statement's first five calls for their values, then keeps one generic
+plan only if it does not cost more than theirs; for a statement whose rows it cannot count from its
+parameters (an array of ids) it kept planning every call. Every statement prepared here reads or
+writes rows by their ids, where the generic plan is the plan: `generic_plans` has each connection
+use it (`plan_cache_mode`, which concerns prepared statements only: Django's own are never
+prepared).
 """
 
 from __future__ import annotations
@@ -50,6 +57,15 @@ class _Compiled:
 
 # {(key, database alias): its SQL and what Django's iterable reads of the compiler; None: not to be kept}
 _CACHE: dict[tuple[str, str], _Compiled | None] = {}
+
+
+def generic_plans(sender, connection, **kwargs) -> None:
+    """`connection_created`: a new PostgreSQL connection keeps one plan per prepared statement (see
+    the module), set for the session, outside any transaction (a SET in one rolled back is undone)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as c:
+        c.execute("SET plan_cache_mode = force_generic_plan")
 
 
 # A count of executions no statement reaches: psycopg prepares only those asked to be.
