@@ -4,13 +4,12 @@ personal data. Each service checks who may act first, then acts in one transacti
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router, transaction
-from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import InsertQuery
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from dossiers import prepared
 from dossiers.formatting import vn_name
 from dossiers.models import Dossier, Introducer, Mentor, Organization
 from dossiers.refusals import APP_RULE, Refusal, clean_and_save
@@ -133,39 +132,12 @@ def dossier_access_sync(*, dossier: Dossier, user) -> None:
 
 def personal_data_read(*, user, dossier: Dossier, what: str, detail: str = "") -> None:
     """Luật 91/2025/QH15: record that the user opened the dossier's personal data. Written even
-    when the page then fails, so a read is never lost (own autocommit insert)."""
+    when the page then fails, so a read is never lost (own autocommit insert).
+
+    Every dossier page writes one: its INSERT is written once per process and model and prepared by
+    PostgreSQL (`dossiers.prepared.insert`: no save(), stamped as save stamps it); when something
+    listens to the model's saves, save() writes it. (Issue 21: the INSERT kept here before compared
+    its values with the compiler's, whose `at` is stamped anew, so it was never kept.)"""
     if not user.is_authenticated:
         return
-    values = {"at": timezone.now(), "user_id": user.pk, "dossier_id": dossier.pk, "what": what, "detail": detail[:255]}
-    if pre_save.has_listeners(PersonalDataRead) or post_save.has_listeners(PersonalDataRead):
-        PersonalDataRead.objects.create(**values)
-        return
-    _insert_read(values)
-
-
-# Every dossier page writes one read: its INSERT is written once per process and database (as
-# Django's compiler writes it, for the row of the first call) and run with each read's values,
-# prepared for the database as the compiler prepares them. No model instance, no save(): nothing
-# listens to this model's saves (when something does, the read goes through the ORM).
-_READ_FIELDS = ("at", "user", "dossier", "what", "detail")
-_read_sql: dict[str, str] = {}
-
-
-def _insert_read(values: dict) -> None:
-    model = PersonalDataRead
-    using = router.db_for_write(model)
-    connection = connections[using]
-    fields = [model._meta.get_field(name) for name in _READ_FIELDS]
-    params = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
-    sql = _read_sql.get(using)
-    if sql is None:
-        query = InsertQuery(model)
-        query.insert_values(fields, [model(**values)])
-        [(sql, compiled)] = query.get_compiler(using=using).as_sql()
-        # Kept only if the compiler put the values in this order, prepared as here ("": not kept).
-        sql = _read_sql[using] = sql if list(compiled) == params else ""
-    if not sql:
-        model.objects.using(using).create(**values)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    prepared.insert(PersonalDataRead(user_id=user.pk, dossier_id=dossier.pk, what=what, detail=detail[:255]))
