@@ -175,13 +175,16 @@ def access_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossi
         raise Http404 from None
 
 
-def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[Dossier]], lead: Sequence) -> Dossier:
+def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[Dossier]], lead: Sequence,
+                            server_prepared: bool = False) -> Dossier:
     """`access_dossier(user, pk, queryset=build())` with its SQL written once per process for each
     shape of scope (`dossiers.prepared`): the dossier page's query, whose compiling cost more CPU
     than PostgreSQL's answer. `key` names `build()`'s shape, `lead` its parameters that come before
     the WHERE's (its annotations'). The scope's parameters are written here as Django writes them
     (`visible_dossiers`'s condition, in its order); the first call of each shape checks them
-    against the compiler's, and a shape for which they differ is never kept."""
+    against the compiler's, and a shape for which they differ is never kept. `server_prepared`: on
+    PostgreSQL, planned once per connection (`dossiers.prepared.cursor`): the scope's parameters
+    are ids and path prefixes, which the server types; the caller says `lead`'s are too."""
     connection = connections[Dossier._default_manager.db]
     low, high = connection.ops.integer_field_range(Dossier._meta.pk.get_internal_type())
     # An id outside the column's range is answered by Django without a query (no such dossier).
@@ -203,7 +206,8 @@ def access_dossier_prepared(user, pk, *, key: str, build: Callable[[], QuerySet[
         params += ids
         shape = f"{len(view)}.{len(proposed)}.{len(ids)}"
     found = prepared.rows(f"{key}:{shape}", Dossier,
-                          lambda: visible_dossiers(user, build()).filter(pk=pk).order_by(), [*lead, *params, pk])
+                          lambda: visible_dossiers(user, build()).filter(pk=pk).order_by(), [*lead, *params, pk],
+                          server_prepared=server_prepared)
     if not found:
         raise Http404
     return found[0]

@@ -379,3 +379,56 @@ def test_a_queryset_whose_iterable_is_not_declared_plain_is_never_kept_and_build
         [got] = prepared.rows(key, Dossier, build, [d.pk])
         assert got.marked and got.pk == d.pk
     assert prepared._CACHE[(key, "default")] is None
+
+
+def test_the_dossier_pages_tasks_carry_only_what_the_page_and_its_timeline_read(client, cell_a, secretary_a,
+                                                                                 monkeypatch):
+    """`workflows.page.PAGE_COLUMNS`: the pages print the process panel and the timeline from them
+    without loading any column left out (a deferred column loads through refresh_from_db, one
+    query a task)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from viewflow.workflow.models import Process, Task
+
+    from workflows import page
+    from workflows.models import TaskDeadline
+
+    d = dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    tasks = page.process_tasks(d, viewer=secretary_a)
+    assert tasks and {"data", "assigned", "token"} <= tasks[0].get_deferred_fields()
+    assert "password" in next(t.owner for t in tasks if t.owner).get_deferred_fields()
+    assert "data" in tasks[0].process.get_deferred_fields()
+
+    def loaded(self, *args, **kwargs):
+        raise AssertionError(f"a column left out of the page's tasks was read: {type(self).__name__} {kwargs}")
+
+    client.force_login(secretary_a)
+    for model in (Task, Process, get_user_model(), TaskDeadline):
+        monkeypatch.setattr(model, "refresh_from_db", loaded)
+    for url in (reverse("dossiers:detail", args=[d.pk]), reverse("dossiers:timeline", args=[d.pk])):
+        response = client.get(url)
+        assert response.status_code == 200 and "web-timeline__item--task" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
+def test_on_postgresql_the_dossier_pages_dossier_and_tasks_are_planned_once_per_connection(
+        client, cell_a, secretary_a):
+    """Issue 21: the dossier (scoped) and the process's tasks with the badge's count, prepared by
+    the server; the tasks' statement writes the held statuses in its SQL, so that PostgreSQL keeps
+    one plan for every call (as parameters, its plan for any values could not use the partial index
+    of held tasks and it planned every call anew)."""
+    from django.urls import reverse
+
+    dossiers = [dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a) for _ in range(2)]
+    client.force_login(secretary_a)
+    for i in range(8):  # PostgreSQL weighs a generic plan after five custom ones
+        assert client.get(reverse("dossiers:detail", args=[dossiers[i % 2].pk])).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        statements = cursor.fetchall()
+    tasks = [(s, generic) for s, generic in statements if s.startswith('SELECT "viewflow_task"."id"')
+             and "viewer_inbox" in s]
+    assert tasks and all("IN ('ASSIGNED', 'STARTED')" in s for s, _generic in tasks)
+    assert sum(generic for _s, generic in tasks) >= 1, "one plan kept for every call"
+    assert [s for s, _generic in statements if s.startswith('SELECT "dossiers_dossier"."id"')
+            and "viewer_member_id" in s and "FOR UPDATE" not in s]
