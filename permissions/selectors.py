@@ -46,13 +46,14 @@ LIST_COLUMNS = ("id", "state", "spotted_on", "candidate__full_name", "candidate_
 
 def dossier_for_page(*, user, pk, also: tuple[Related, ...] = ()) -> Dossier:
     """The dossier with every piece of evidence its page and its gates read; 404 outside the
-    user's scope. Three queries whatever the database size and the dossier's history: the dossier
-    (with candidate, cell, member, ceremony, and the viewer's party member id), its evidence
-    relations together (`dossiers.loading`: one per relation cost a dossier page eleven queries),
-    and the cell's ancestors. `also`: more relations a page reads, in the evidence's query."""
+    user's scope. Two queries whatever the database size and the dossier's history: the dossier
+    (with candidate, cell and its ancestors, member, ceremony, and the viewer's party member id)
+    and its evidence relations together (`dossiers.loading`: one per relation cost a dossier page
+    eleven queries); a third for the cell's ancestors in a tree deeper than the levels allowed.
+    `also`: more relations a page reads, in the evidence's query."""
     def queryset():
         viewer_member = PartyMember.objects.filter(user_id=user.pk).values("pk")[:1]
-        return (Dossier.objects.select_related("candidate", "cell", "member", "ceremony")
+        return (Dossier.objects.select_related("candidate", "cell", "member", "ceremony", CELL_ANCESTORS)
                 .annotate(viewer_member_id=Subquery(viewer_member)))
 
     # Its SQL written once per process for each shape of scope (the viewer's member id comes first),
@@ -61,9 +62,27 @@ def dossier_for_page(*, user, pk, also: tuple[Related, ...] = ()) -> Dossier:
     dossier = access_dossier_prepared(user, pk, key="permissions.selectors.dossier_for_page", build=queryset,
                                       lead=[user.pk], server_prepared=True)
     load_related(dossier, [*EVIDENCE, *also])
-    link_ancestors(dossier.cell)
+    if not _up_to_the_root(dossier.cell):
+        link_ancestors(dossier.cell)
     _remember_viewer_member(user, dossier)
     return dossier
+
+
+# The cell's parents with the dossier, as deep as the tree goes (a cell under a sub-committee: four
+# levels up to the province): the page walks up to the grassroots organisation, the district and the
+# province (the documents panel's issuers). Its SQL written once and planned once, the joins cost
+# nothing to compile or plan; read apart, the ancestors cost a query of their own (issue 21).
+CELL_ANCESTORS = "cell__parent__parent__parent__parent"
+
+
+def _up_to_the_root(org: Organization) -> bool:
+    """The parent chain of `org` is loaded up to an organisation without a parent."""
+    parent = Organization._meta.get_field("parent")
+    while org.parent_id is not None:
+        if not parent.is_cached(org):
+            return False
+        org = org.parent
+    return True
 
 
 # What `dossier_for_page` loads with the dossier, in the orders the page and the gates read.

@@ -63,8 +63,8 @@ def test_it_loads_the_last_rows_of_a_relation_into_a_list_of_their_own(db, secre
     d = dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
     events = list(DossierHistory.objects.filter(dossier=d).select_related("actor").order_by("at", "pk"))
     assert len(events) > 4
-    # The user's scope, the dossier, its evidence with the events, the cell's ancestors.
-    with django_assert_num_queries(4):
+    # The user's scope, the dossier with its cell's ancestors, its evidence with the events.
+    with django_assert_num_queries(3):
         loaded = dossier_for_page(user=secretary_a, pk=d.pk, also=(
             Related("events", order=("at",), joins=("actor",), to_attr="recent", last=4),))
     with django_assert_num_queries(0):
@@ -78,3 +78,25 @@ def test_a_relation_with_a_binary_column_must_name_the_columns_it_loads(db, secr
     d = dossier_copy(State.SPOTTED, cell=cell_a, actor=secretary_a)
     with pytest.raises(ValueError, match="IssuedDocument"):
         dossier_for_page(user=secretary_a, pk=d.pk, also=(Related("issued_documents"),))
+
+
+def test_the_cells_ancestors_come_with_the_dossier_up_to_the_root(db, secretary_a, cell_a, django_assert_num_queries):
+    """`permissions.selectors.CELL_ANCESTORS`: the parents of the dossier's cell are joined to the
+    dossier's own query, up to the organisation without a parent, the levels a tree allows."""
+    from dossiers.models import Organization, OrgLevel
+    from dossiers.selectors import grassroots_of
+
+    under = Organization.objects.create(name="Đảng bộ bộ phận", level=OrgLevel.SUB_COMMITTEE, parent=cell_a.parent)
+    deep = Organization.objects.create(name="Chi bộ sâu", level=OrgLevel.CELL, parent=under)
+    for cell in (cell_a, deep):
+        d = dossier_copy(State.SPOTTED, cell=cell, actor=secretary_a)
+        loaded = dossier_for_page(user=UserFactory(is_superuser=True), pk=d.pk)
+        expected = [o.pk for o in cell.ancestors()]
+        with django_assert_num_queries(0):
+            chain, org = [], loaded.cell
+            while org.parent_id is not None:
+                org = org.parent
+                chain.insert(0, org.pk)
+            assert grassroots_of(loaded.cell).pk == cell_a.parent_id
+        assert chain == expected and len(chain) >= 2
+        assert Organization.objects.get(pk=chain[0]).parent_id is None
