@@ -40,6 +40,8 @@ class Related:
     joins: tuple[str, ...] = ()
     # Only these columns (the others load on first access, as `.only()` leaves them).
     fields: tuple[str, ...] = ()
+    # The same for a joined row: (join, its columns) pairs, such as ("actor", ("username",)).
+    join_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # A plain list in this attribute of the owner instead of the relation's cache (as
     # `Prefetch(to_attr=…)`), for a part of the relation: the last `last` rows in `order`.
     to_attr: str = ""
@@ -50,8 +52,8 @@ def _json_function(vendor: str) -> str:
     return "json_build_object" if vendor == "postgresql" else "json_object"
 
 
-def _object_sql(model, alias: str, vendor: str, qn) -> str:
-    pairs = ", ".join(f"'{f.attname}', {alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
+def _object_sql(model, alias: str, vendor: str, qn, names: tuple[str, ...] = ()) -> str:
+    pairs = ", ".join(f"'{f.attname}', {alias}.{qn(f.column)}" for f in _loaded_fields(model, names))
     return f"{_json_function(vendor)}({pairs})"
 
 
@@ -148,11 +150,12 @@ def _part_sql(root_model, rel: Related, n: int, vendor: str) -> tuple[str, int]:
     model = back.model
     columns = [f"'{f.attname}', t.{qn(f.column)}" for f in _loaded_fields(model, rel.fields)]
     joins_sql = []
+    join_fields = dict(rel.join_fields)
     for i, fk in enumerate(model._meta.get_field(j) for j in rel.joins):
         target = fk.related_model
         alias = f"j{i}"
         columns.append(f"'{fk.name}', CASE WHEN {alias}.{qn(target._meta.pk.column)} IS NULL THEN NULL "
-                       f"ELSE {_object_sql(target, alias, vendor, qn)} END")
+                       f"ELSE {_object_sql(target, alias, vendor, qn, join_fields.get(fk.name, ()))} END")
         joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
                          f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
     where, uses = f"t.{qn(back.column)} = %s", 1
@@ -212,6 +215,7 @@ def union_sql(root_model: type, relations: list[Related], vendor: str) -> tuple[
 
 def _fill(db: str, vendor: str, plan: tuple, rows: list[dict]) -> None:
     owner, name, back, model, joined, rel = plan
+    join_fields = dict(rel.join_fields)
     objects = []
     for data in rows:
         obj = _instance(model, data, db, vendor, rel.fields)
@@ -220,7 +224,8 @@ def _fill(db: str, vendor: str, plan: tuple, rows: list[dict]) -> None:
             nested = data.get(fk.name)
             if isinstance(nested, str):
                 nested = json.loads(nested)
-            fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor) if nested else None)
+            fk.set_cached_value(obj, _instance(fk.related_model, nested, db, vendor, join_fields.get(fk.name, ()))
+                                if nested else None)
         objects.append(obj)
     objects.sort(key=_sort_key([*rel.order, model._meta.pk.attname]))
     if rel.to_attr:

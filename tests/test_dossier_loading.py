@@ -100,3 +100,25 @@ def test_the_cells_ancestors_come_with_the_dossier_up_to_the_root(db, secretary_
             assert grassroots_of(loaded.cell).pk == cell_a.parent_id
         assert chain == expected and len(chain) >= 2
         assert Organization.objects.get(pk=chain[0]).parent_id is None
+
+
+def test_a_relation_and_its_joined_rows_can_load_only_the_columns_named(db, secretary_a, cell_a,
+                                                                       django_assert_num_queries):
+    """The dossier page's latest actions (`web.views.RECENT_EVENTS`): the columns the timeline prints,
+    the actor's name; the others load on first access, as `.only()` leaves them."""
+    from web.views import RECENT_EVENTS
+
+    d = dossier_copy(State.RECOGNIZED, cell=cell_a, actor=secretary_a)
+    events = list(DossierHistory.objects.filter(dossier=d).select_related("actor").order_by("at", "pk"))
+    loaded = dossier_for_page(user=secretary_a, pk=d.pk, also=(RECENT_EVENTS,))
+    shown = ("at", "actor_id", "effective_on", "action", "from_state", "to_state", "note")
+    last = events[-len(loaded.recent_events):]
+    with django_assert_num_queries(0):
+        assert [[getattr(e, n) for n in shown] for e in loaded.recent_events] == [
+            [getattr(e, n) for n in shown] for e in last]
+        assert [(e.actor.username, e.actor.first_name, e.actor.last_name) for e in loaded.recent_events] == [
+            (e.actor.username, e.actor.first_name, e.actor.last_name) for e in last]
+    assert all("evidence" in e.get_deferred_fields() for e in loaded.recent_events)
+    assert all({"password", "email"} <= e.actor.get_deferred_fields() for e in loaded.recent_events)
+    # A column left out still answers, read on first access.
+    assert [e.evidence for e in loaded.recent_events] == [e.evidence for e in last]

@@ -219,7 +219,13 @@ class DossierExportView(DossierListView):
 
 # The dossier page reads the latest actions of the history, one more than it prints to know
 # whether earlier ones follow (its timeline is as long for a case of ten years as for one of a week).
-RECENT_EVENTS = Related("events", order=("at",), joins=("actor",), to_attr="recent_events", last=TIMELINE_RECENT + 1)
+# With the columns the timeline prints (`presenters.timeline`): not the action's evidence (JSON), nor
+# the actor's password hash and the rest of his row.
+RECENT_EVENTS = Related(
+    "events", order=("at",), joins=("actor",), to_attr="recent_events", last=TIMELINE_RECENT + 1,
+    fields=("dossier", "at", "actor", "effective_on", "action", "from_state", "to_state", "note"),
+    join_fields=(("actor", ("username", "first_name", "last_name")),),
+)
 
 
 class DossierDetailView(PageMixin, TemplateView):
