@@ -33,11 +33,12 @@ def active_roles(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_active_roles", None)
     if cached is None:
-        # Its SQL written once per process (`dossiers.prepared`): read on every page.
+        # Its SQL written once per process (`dossiers.prepared`): read on every page; planned once
+        # per connection on PostgreSQL (its plan cost the server more than its answer).
         cached = prepared.rows(
             "permissions.scoping.active_roles", RoleAssignment,
             lambda: RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("organization"),
-            [user.pk])
+            [user.pk], server_prepared=True)
         user._active_roles = cached
     return cached
 

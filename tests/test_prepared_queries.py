@@ -411,7 +411,7 @@ def test_the_dossier_pages_tasks_carry_only_what_the_page_and_its_timeline_read(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite keeps its own")
-def test_on_postgresql_the_dossier_pages_dossier_and_tasks_are_planned_once_per_connection(
+def test_on_postgresql_the_dossier_pages_dossier_tasks_and_roles_are_planned_once_per_connection(
         client, cell_a, secretary_a):
     """Issue 21: the dossier (scoped) and the process's tasks with the badge's count, prepared by
     the server; the tasks' statement writes the held statuses in its SQL, so that PostgreSQL keeps
@@ -432,3 +432,5 @@ def test_on_postgresql_the_dossier_pages_dossier_and_tasks_are_planned_once_per_
     assert sum(generic for _s, generic in tasks) >= 1, "one plan kept for every call"
     assert [s for s, _generic in statements if s.startswith('SELECT "dossiers_dossier"."id"')
             and "viewer_member_id" in s and "FOR UPDATE" not in s]
+    # The viewer's roles (`permissions.scoping.active_roles`), read on every page.
+    assert [s for s, _generic in statements if s.startswith('SELECT "permissions_roleassignment"."id"')]
