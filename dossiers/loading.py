@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
@@ -46,6 +46,12 @@ class Related:
     # `Prefetch(to_attr=…)`), for a part of the relation: the last `last` rows in `order`.
     to_attr: str = ""
     last: int = 0
+    # Only the rows whose these columns are NULL (a part of the relation: with `to_attr`).
+    null: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.null and not self.to_attr:
+            raise ValueError(f"{self.attr}: a part of the relation goes to an attribute of its own (to_attr)")
 
 
 def _json_function(vendor: str) -> str:
@@ -159,6 +165,8 @@ def _part_sql(root_model, rel: Related, n: int, vendor: str) -> tuple[str, int]:
         joins_sql.append(f"LEFT JOIN {qn(target._meta.db_table)} {alias} "
                          f"ON {alias}.{qn(target._meta.pk.column)} = t.{qn(fk.column)}")
     where, uses = f"t.{qn(back.column)} = %s", 1
+    for name in rel.null:
+        where += f" AND t.{qn(model._meta.get_field(name).column)} IS NULL"
     if rel.last:
         # The last rows through a subquery: SQLite allows no LIMIT in a UNION's members.
         pk, latest = qn(model._meta.pk.column), ", ".join(
@@ -170,31 +178,37 @@ def _part_sql(root_model, rel: Related, n: int, vendor: str) -> tuple[str, int]:
             f"FROM {qn(model._meta.db_table)} t {' '.join(joins_sql)} WHERE {where}"), uses
 
 
-def load_related(root: models.Model, relations: list[Related]) -> None:
+def load_related(root: models.Model, relations: list[Related], *,
+                 more: Sequence[tuple[models.Model, list[Related]]] = ()) -> None:
     """Load `relations` of `root` in one query and cache them as `prefetch_related` would (the
     rows' foreign key back to their owner cached too). Owners reached through a dotted `attr`
-    must already be loaded (select_related)."""
-    for fill in read_related(root, relations):
+    must already be loaded (select_related). `more`: relations of other roots (the viewer's own
+    rows, say), read in the same query."""
+    for fill in read_related(root, relations, more=more):
         fill()
 
 
-def read_related(root: models.Model, relations: list[Related], *, rows: list | None = None) -> list[Callable[[], None]]:
+def read_related(root: models.Model, relations: list[Related], *, rows: list | None = None,
+                 more: Sequence[tuple[models.Model, list[Related]]] = ()) -> list[Callable[[], None]]:
     """Read `relations` of `root` in one query, as `load_related`, and return for each relation, in
     order, what caches it: its rows are made instances only when it is called (a caller that reads
     a few of the relations read together builds no instance for the others). `rows`: that query's
-    rows (part, object), read already by another statement (`union_sql`), not read again."""
+    rows (part, object), read already by another statement (`union_sql`), not read again. `more`:
+    (another root, its relations), read in the same query, their fills after `root`'s."""
     db = root._state.db or "default"
     connection = connections[db]
     vendor = connection.vendor
     selects, params, plans = [], [], []
-    for n, rel in enumerate(relations):
-        owner, name = _owner_of(root, rel.attr)
-        back = getattr(type(owner), name).field
-        sql, uses = _part_sql(type(root), rel, n, vendor)
+    for n, (owner_root, rel) in enumerate(
+            [(root, rel) for rel in relations] + [(other, rel) for other, rels in more for rel in rels]):
+        owner, name = _owner_of(owner_root, rel.attr)
+        # `__class__`, not type(): a root may be a lazy object (the request's user).
+        back = getattr(owner.__class__, name).field
+        sql, uses = _part_sql(owner_root.__class__, rel, n, vendor)
         selects.append(sql)
         params += [owner.pk] * uses
         plans.append((owner, name, back, back.model, [back.model._meta.get_field(j) for j in rel.joins], rel))
-    rows_by_part: list[list] = [[] for _ in relations]
+    rows_by_part: list[list] = [[] for _ in plans]
     if rows is None:
         # Planned once per connection on PostgreSQL (`dossiers.prepared.cursor`): the plan of nine
         # selects costs the server more than reading their rows.

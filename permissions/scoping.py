@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from dossiers import prepared
+from dossiers.loading import Related
 from dossiers.models import Dossier, Organization
 
 from . import roles
@@ -25,6 +26,16 @@ from .user_version import bump, current
 
 # Roles that see every dossier in their organisation's subtree (a cell's subtree is the cell).
 SUBTREE_ROLES = {r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.VIEW in perms}
+
+
+# The user's current roles with their organisations, as `active_roles` reads them, for a page that
+# reads them with its own rows (`dossiers.loading.load_related(more=…)`, the dossier page's evidence).
+ACTIVE_ROLES = Related("role_assignments", joins=("organization",), null=("revoked_at",), to_attr="_active_roles")
+
+
+def active_roles_unread(user) -> bool:
+    """The user's roles are not read yet in this request (`ACTIVE_ROLES` would read them)."""
+    return user.is_authenticated and getattr(user, "_active_roles", None) is None
 
 
 def active_roles(user) -> list[RoleAssignment]:

@@ -20,7 +20,7 @@ from dossiers.models import (
 from dossiers.selectors import link_ancestors
 
 from .models import Role
-from .scoping import access_dossier_prepared, active_roles, visible_dossiers
+from .scoping import ACTIVE_ROLES, access_dossier_prepared, active_roles, active_roles_unread, visible_dossiers
 
 # Roles that may put a person on a cell's source list (step 1 of shared/domain.md §2).
 CREATE_ROLES = {Role.CELL_SECRETARY, Role.CELL_DEPUTY, Role.UNION_OFFICER}
@@ -61,7 +61,9 @@ def dossier_for_page(*, user, pk, also: tuple[Related, ...] = ()) -> Dossier:
     # times running it (issue 21).
     dossier = access_dossier_prepared(user, pk, key="permissions.selectors.dossier_for_page", build=queryset,
                                       lead=[user.pk], server_prepared=True)
-    load_related(dossier, [*EVIDENCE, *also])
+    # The viewer's roles with the evidence (the page's next steps and documents ask which he holds
+    # over the dossier): one query less than reading them apart (issue 21).
+    load_related(dossier, [*EVIDENCE, *also], more=[(user, [ACTIVE_ROLES])] if active_roles_unread(user) else [])
     if not _up_to_the_root(dossier.cell):
         link_ancestors(dossier.cell)
     _remember_viewer_member(user, dossier)

@@ -122,3 +122,38 @@ def test_a_relation_and_its_joined_rows_can_load_only_the_columns_named(db, secr
     assert all({"password", "email"} <= e.actor.get_deferred_fields() for e in loaded.recent_events)
     # A column left out still answers, read on first access.
     assert [e.evidence for e in loaded.recent_events] == [e.evidence for e in last]
+
+
+def test_the_viewers_roles_come_with_the_dossiers_evidence_as_active_roles_reads_them(
+        db, client, secretary_a, cell_a, django_assert_num_queries):
+    """`permissions.scoping.ACTIVE_ROLES`: the dossier page reads the viewer's current roles in its
+    evidence query; they are what `active_roles` reads (revoked ones left out), with their
+    organisations, and no query of their own follows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from permissions.models import Role, RoleAssignment
+    from permissions.scoping import active_roles
+
+    from .factories import grant
+
+    grant(secretary_a, Role.CELL_DEPUTY, cell_a)
+    revoked = RoleAssignment.objects.get(user=secretary_a, role=Role.CELL_DEPUTY)
+    RoleAssignment.objects.filter(pk=revoked.pk).update(revoked_at=revoked.granted_at)
+    grant(secretary_a, Role.UNION_OFFICER, cell_a.parent)
+    d = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    expected = list(RoleAssignment.objects.filter(user=secretary_a, revoked_at__isnull=True)
+                    .select_related("organization").order_by("pk"))
+    assert len(expected) == 2
+    secretary_a.__dict__.pop("_active_roles", None)
+    dossier_for_page(user=secretary_a, pk=d.pk)
+    with django_assert_num_queries(0):
+        got = active_roles(secretary_a)
+        assert [(field_values(a), field_values(a.organization)) for a in got] == [
+            (field_values(a), field_values(a.organization)) for a in expected]
+    client.force_login(secretary_a)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("dossiers:detail", args=[d.pk])).status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "permissions_roleassignment"')]
+    assert [q for q in ctx.captured_queries if '"permissions_roleassignment"' in q["sql"]]

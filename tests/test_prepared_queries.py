@@ -432,5 +432,36 @@ def test_on_postgresql_the_dossier_pages_dossier_tasks_and_roles_are_planned_onc
     assert sum(generic for _s, generic in tasks) >= 1, "one plan kept for every call"
     assert [s for s, _generic in statements if s.startswith('SELECT "dossiers_dossier"."id"')
             and "viewer_member_id" in s and "FOR UPDATE" not in s]
-    # The viewer's roles (`permissions.scoping.active_roles`), read on every page.
-    assert [s for s, _generic in statements if s.startswith('SELECT "permissions_roleassignment"."id"')]
+    # The viewer's roles (`permissions.scoping.active_roles`, read on every page): read apart, prepared
+    # too; on the dossier page with its evidence (`permissions.scoping.ACTIVE_ROLES`).
+    assert [s for s, _generic in statements if s.startswith("SELECT 0 AS k, json_build_object(")
+            and '"permissions_roleassignment"' in s]
+    from permissions.scoping import active_roles
+
+    secretary_a.__dict__.pop("_active_roles", None)
+    assert active_roles(secretary_a)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        assert [s for (s,) in cursor.fetchall() if s.startswith('SELECT "permissions_roleassignment"."id"')]
+
+
+def test_a_kept_querys_converters_are_worked_out_once_per_connection(cell_a, secretary_a, monkeypatch):
+    """What `SQLCompiler.get_converters` works out from a kept query's columns is kept with it (the
+    same columns, the same backend): asked again on every call, it cost a wide row more than
+    building it. The rows are still converted as Django converts them (dates, JSON, booleans)."""
+    first = dossier_copy(State.PROBATION, cell=cell_a, actor=secretary_a)
+    second = dossier_copy(State.MENTORING, cell=cell_a, actor=secretary_a)
+    key = "tests.prepared.converters"
+    prepared._CACHE.pop((key, "default"), None)
+    prepared.rows(key, Dossier, lambda: _lock(first.pk), [first.pk])  # written
+    prepared.rows(key, Dossier, lambda: _lock(first.pk), [first.pk])  # converters worked out
+    original = SQLCompiler.get_converters
+    asked = []
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, e: asked.append(1) or original(self, e))
+    for d in (second, first):
+        [got] = prepared.rows(key, Dossier, lambda d=d: _lock(d.pk), [d.pk])
+        assert not asked, "worked out once"
+        [expected] = list(_lock(d.pk))
+        asked.clear()
+        assert _values(got) == _values(expected) and _values(got.candidate) == _values(expected.candidate)
+        assert type(got.spotted_on) is type(expected.spotted_on) and got.candidate.birth_date == expected.candidate.birth_date
