@@ -189,11 +189,11 @@ def test_the_dossier_of_another_cell_is_not_found(client, secretary_a, cell_b):
     assert client.get(reverse("dossiers:detail", args=[999999])).status_code == 404
 
 
-# The shell (2: the user, their scope from guardian) and the page's own 5: the dossier with its cell's
-# ancestors, its evidence with the latest actions and the issued documents (one query,
-# `dossiers.loading`), the personal-data read log (1 insert), the process's tasks and the user's
-# roles; constant in the evidence, the history and the dossiers.
-DOSSIER_PAGE_QUERIES = 7
+# The shell (2: the user, their scope from guardian) and the page's own 4: the dossier with its cell's
+# ancestors, its evidence with the latest actions, the issued documents and the viewer's roles (one
+# query, `dossiers.loading`), the personal-data read log (1 insert), the process's tasks; constant in
+# the evidence, the history and the dossiers.
+DOSSIER_PAGE_QUERIES = 6
 
 
 def test_the_page_of_a_recognized_member_shows_the_whole_case_in_a_fixed_number_of_queries(
