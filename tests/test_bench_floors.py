@@ -58,6 +58,17 @@ def test_page_floors_times_both_pages(secretary_a):
 
 
 @pytest.mark.django_db
+def test_page_floors_times_the_two_pages_in_turns_request_by_request(secretary_a):
+    # issue 21.6: a ratio of two blocks timed one after the other carries the host's drift
+    client, asked = _client(secretary_a), []
+    original = client.get
+    client.get = lambda url, *a, **k: asked.append(url) or original(url, *a, **k)
+    floors.page_floors(client, 3)
+    timed = asked[-6:]  # after each page's warm-up
+    assert timed == ["/bench/floor/bare/", "/bench/floor/shell/"] * 3
+
+
+@pytest.mark.django_db
 def test_the_engine_floor_finishes_the_nineteen_tasks_of_a_case(secretary_a):
     with floors.engine_only():
         assert floors.engine_case(secretary_a) == floors.STEPS == 19
