@@ -4,8 +4,9 @@ Every step of a case locks its dossier (with its candidate, cell and member) and
 processes' open tasks: two queries of the same shape each time, whose SQL Django's compiler writes
 anew on every call (about 1 ms each, of a step's ~15). `rows` writes it once per query and
 database vendor, then runs it with the call's parameters and builds the instances as Django does
-(the same iterable, the same related objects); the first call checks that the parameters given are
-those the compiler put in the SQL, in its order, and a query for which they are not is never kept.
+(the same instances and related objects, built by `_kept` as ModelIterable builds them); the first
+call checks that the parameters given are those the compiler put in the SQL, in its order, and a
+query for which they are not is never kept.
 
 On PostgreSQL the server plans such a statement anew each time too: the lock (six joins) and the
 evidence read (`dossiers.loading`, nine selects) cost it ~0.6 ms of planning each, more than they
@@ -52,7 +53,7 @@ class _Compiled:
     for_update: bool
     server_prepared: bool = False
     # {database alias: how its rows become instances (`_Plan`), worked out at the first call}
-    converters: dict = dataclasses.field(default_factory=dict, compare=False)
+    plans: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
 # {(key, database alias): its SQL and what Django's iterable reads of the compiler; None: not to be kept}
@@ -191,14 +192,14 @@ class _Plan:
 
 
 def _plan(entry: _Compiled, alias: str) -> _Plan:
-    found = entry.converters.get(alias)
+    found = entry.plans.get(alias)
     if found is None:
         connection = connections[alias]
         compiler = connection.ops.compiler("SQLCompiler")(entry.model._default_manager.all().query, connection, alias)
         converters = compiler.get_converters([s[0] for s in entry.select[0:entry.col_count]])
         fields = entry.klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
-        found = entry.converters[alias] = _Plan(
+        found = entry.plans[alias] = _Plan(
             list(converters.items()), start, end, [f[0].target.attname for f in entry.select[start:end]],
             get_related_populators(entry.klass_info, entry.select, alias),
             list((entry.annotation_col_map or {}).items()))
