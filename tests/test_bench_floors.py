@@ -134,3 +134,16 @@ def test_the_machine_load_of_a_run_splits_the_busy_time_between_the_bench_and_ot
     assert m["cores"] >= 1 and m["load_before"] >= 0
     assert 0 <= m["bench_and_postgres_share"] <= m["busy_share"] <= 1
     assert m["other_share"] == pytest.approx(m["busy_share"] - m["bench_and_postgres_share"], abs=0.002)
+
+
+def test_a_list_page_is_split_into_its_queries_the_shell_and_the_rest():
+    # Issue 21.1: where a list page stands above 3× its raw query, the run says what the rest is.
+    from bench.management.commands.bench import above_raw  # noqa: PLC0415
+    from bench.measure import PageResult  # noqa: PLC0415
+
+    page = PageResult("inbox", "secretary", "/tasks/", p50_ms=8.2, p95_ms=10.9, queries=4, raw_sql_ms=0.93, sql_ms=2.6)
+    text = above_raw(page, shell_ms=1.2)
+    assert "3× raw is 2.8 ms" in text
+    assert "its 4 queries 2.6 ms (raw 0.93) + the shell 1.2 + the rest 4.4" in text
+    page.sql_ms = None  # SQLite: the page's queries are not timed
+    assert "the rest" not in above_raw(page, shell_ms=1.2)

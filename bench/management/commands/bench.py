@@ -23,6 +23,19 @@ MAX_RATIO_TO_RAW = 3
 TARGETS = {"inbox": 50, "queue": 50, "dossier_list": 50, "dossier_page": 80, "dashboard": 300, "report": 2000}
 
 
+def above_raw(p: measure.PageResult, shell_ms: float) -> str:
+    """What a list page's p50 is made of, against its budget of 3× its raw query (issue 21.1): its own
+    queries, the empty shell under every page, and the rest (the view's Python and the rows' markup)."""
+    budget = MAX_RATIO_TO_RAW * p.raw_sql_ms
+    text = (f"{p.page} ({p.who}): {MAX_RATIO_TO_RAW}× raw is {budget:.1f} ms; "
+            f"the empty shell alone takes {shell_ms:.1f} ms (p50)")
+    if p.sql_ms is not None:
+        rest = p.p50_ms - p.sql_ms - shell_ms
+        text += (f"; the page's {p.p50_ms:.1f} ms = its {p.queries} queries {p.sql_ms:.1f} ms (raw {p.raw_sql_ms:.2f}) "
+                 f"+ the shell {shell_ms:.1f} + the rest {rest:.1f} (the view's Python, the rows' markup)")
+    return text
+
+
 class Command(BaseCommand):
     help = "Build the benchmark data set (province ≈ 50,000 dossiers, national ≈ 1,000,000) and measure."
 
@@ -210,6 +223,4 @@ class Command(BaseCommand):
         shell = r.page_floors.get("shell", {})
         for p in r.pages:
             if p.ratio_to_raw and p.who in shell:
-                budget = MAX_RATIO_TO_RAW * p.raw_sql_ms
-                self.log(f"{p.page} ({p.who}): {MAX_RATIO_TO_RAW}× raw is {budget:.1f} ms; "
-                         f"the empty shell alone takes {shell[p.who][0]:.1f} ms (p50)")
+                self.log(above_raw(p, shell[p.who][0]))
