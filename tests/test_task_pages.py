@@ -175,3 +175,22 @@ def test_the_archive_page_lists_finished_tasks(as_secretary, secretary_a, cell_a
                                      start_date=timezone.localdate())
     assert row_ids(as_secretary.get(reverse("tasks:archive"))) == [task.pk]
     assert row_ids(as_secretary.get(reverse("tasks:inbox"))) == []
+
+
+def test_the_task_rows_escape_what_people_typed_and_carry_the_page_back(as_secretary, secretary_a, cell_a):
+    # The rows are written in Python (web.presenters.task_rows_html): escaped as the template was.
+    [mine, waiting] = spotted_tasks(cell_a, 2)
+    task_claim(task=mine, user=secretary_a)
+    candidate = mine.process.artifact.candidate
+    candidate.full_name = '<b>Lò Văn "Pá"</b> & Co'
+    candidate.save(update_fields=["full_name"])
+    cell_a.name = "Chi bộ <1>"
+    cell_a.save(update_fields=["name"])
+    html = as_secretary.get(reverse("tasks:inbox"), {"page": "1", "x": "a b&c"}).content.decode()
+    assert "&lt;b&gt;Lò Văn &quot;Pá&quot;&lt;/b&gt; &amp; Co" in html and "<b>Lò" not in html
+    assert "Chi bộ &lt;1&gt;" in html
+    assert f'{reverse("tasks:reassign", args=[mine.pk])}?next=/tasks/%3Fpage%3D1%26x%3Da%2Bb%2526c"' in html
+    assert f'formaction="{reverse("tasks:unassign", args=[mine.pk])}"' in html
+    queue = as_secretary.get(reverse("tasks:queue")).content.decode()
+    assert f'<input type="checkbox" name="task" value="{waiting.pk}" form="task-actions"' in queue
+    assert f'formaction="{reverse("tasks:claim", args=[waiting.pk])}"' in queue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import Q, Subquery
 from django.utils.html import conditional_escape
@@ -130,6 +131,73 @@ def list_rows_html(dossiers) -> SafeString:
             f'<td data-label="{l_spotted}">{esc(vn_short_date(d.spotted_on))}</td>\n'
             f'<td data-label="{l_changed}">{esc(vn_short_date(d.last_change))}</td>\n</tr>'
         )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+# --- The task tables ---------------------------------------------------------------------------
+
+# What a task table shows, by kind (the inbox, the queue and its home-page excerpt, the archive,
+# the overdue tasks): a choice box (queue), the date finished (archive) or due, and who holds the
+# task (overdue, read-only) or what the viewer may do with it.
+TASK_LABELS = {
+    "choose": gettext_lazy("Choose"), "task": gettext_lazy("Task"), "candidate": gettext_lazy("Candidate"),
+    "cell": gettext_lazy("Party cell"), "created": gettext_lazy("Created"), "done": gettext_lazy("Done on"),
+    "due": gettext_lazy("Due"), "overdue": gettext_lazy("Overdue"), "held": gettext_lazy("Held by"),
+    "action": gettext_lazy("Action"), "not_taken": gettext_lazy("Not taken yet"), "do": gettext_lazy("Do it"),
+    "give_back": gettext_lazy("Give back"), "take": gettext_lazy("Take it"), "give_to": gettext_lazy("Give to…"),
+}
+
+
+def task_rows_html(tasks, *, kind: str, form_id: str, next_url: str) -> SafeString:
+    """The rows (`<tr>`…) of a task table (`web/tasks/_table.html`), from the rows `task_rows` made
+    (links, what the viewer may do, the dossier, the due date): as `list_rows_html`, one f-string a
+    row instead of the template's loop, whose ~40 tags and lookups a row cost ~3 ms for 25 rows
+    (inbox and queue, issue 21). Each cell's data-label is its column's heading; `next_url` is the
+    page's own address, quoted as `|urlencode` does."""
+    esc = _escape
+    words = {key: esc(label) for key, label in TASK_LABELS.items()}
+    l_choose, l_task, l_candidate, l_cell = (words[k] for k in ("choose", "task", "candidate", "cell"))
+    l_created, l_done, l_due, l_held, l_action = (words[k] for k in ("created", "done", "due", "held", "action"))
+    next_q = esc(quote(next_url, safe="/"))
+    form = esc(form_id)
+    out = []
+    for task in tasks:
+        dossier, title, pk = task.dossier, esc("" if task.title is None else task.title), int(task.pk)
+        overdue = getattr(task, "overdue", False)
+        cells = [f'<tr class="web-task{" web-task--overdue" if overdue else ""}" data-task="{pk}">']
+        if kind == "queue":
+            cells.append(f'<td data-label="{l_choose}"><input type="checkbox" name="task" value="{pk}" form="{form}" '
+                         f'aria-label="{l_choose} {title}"></td>')
+        cells.append(f'<td data-label="{l_task}">{title}</td>')
+        candidate = (f'<a href="{esc(task.dossier_url)}">{esc(dossier.candidate.full_name)}</a>' if dossier else "")
+        cells.append(f'<td data-label="{l_candidate}">{candidate}</td>')
+        cells.append(f'<td data-label="{l_cell}">{esc(dossier.cell.name) if dossier else ""}</td>')
+        cells.append(f'<td class="web-nowrap" data-label="{l_created}">{esc(vn_short_date(task.created))}</td>')
+        if kind == "archive":
+            cells.append(f'<td class="web-nowrap" data-label="{l_done}">{esc(vn_short_date(task.finished))}</td>')
+        else:
+            due = esc(vn_short_date(task.due_on)) if task.due_on else '<span class="web-muted">—</span>'
+            late = f' <span class="web-state web-state--rejected web-overdue">{words["overdue"]}</span>' if overdue else ""
+            cells.append(f'<td data-label="{l_due}">{due}{late}</td>')
+            if kind == "overdue":
+                held = esc(vn_name(task.owner)) if task.owner_id else f'<span class="web-muted">{words["not_taken"]}</span>'
+                cells.append(f'<td data-label="{l_held}">{held}</td>')
+            else:
+                actions = []
+                if task.mine and task.step_url:
+                    actions.append(f'<a class="mdc-button mdc-button--raised" href="{esc(task.step_url)}">{words["do"]}</a>')
+                    actions.append(f'<button class="mdc-button" type="submit" form="{form}" '
+                                   f'formaction="{esc(task.unassign_url)}">{words["give_back"]}</button>')
+                elif task.claimable:
+                    actions.append(f'<button class="mdc-button mdc-button--outlined" type="submit" form="{form}" '
+                                   f'formaction="{esc(task.claim_url)}">{words["take"]}</button>')
+                elif task.owner_id:
+                    actions.append(f'<span class="web-muted">{esc(vn_name(task.owner))}</span>')
+                if task.may_reassign:
+                    actions.append(f'<a class="mdc-button" href="{esc(task.reassign_url)}?next={next_q}">{words["give_to"]}</a>')
+                cells.append(f'<td data-label="{l_action}"><div class="web-card__actions">{" ".join(actions)}</div></td>')
+        cells.append("</tr>")
+        out.append("\n".join(cells))
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 

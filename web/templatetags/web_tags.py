@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from web import access
+from web.presenters import task_rows_html
 
 register = template.Library()
 
@@ -120,3 +121,9 @@ def _escape(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
+
+
+@register.simple_tag(takes_context=True)
+def task_rows(context, tasks, kind: str, form_id: str):
+    """The rows of a task table (`web.presenters.task_rows_html`), for the page being shown."""
+    return task_rows_html(tasks, kind=kind, form_id=form_id, next_url=context["request"].get_full_path())
