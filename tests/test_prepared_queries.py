@@ -465,3 +465,34 @@ def test_a_kept_querys_converters_are_worked_out_once_per_connection(cell_a, sec
         asked.clear()
         assert _values(got) == _values(expected) and _values(got.candidate) == _values(expected.candidate)
         assert type(got.spotted_on) is type(expected.spotted_on) and got.candidate.birth_date == expected.candidate.birth_date
+
+
+def test_a_task_lists_dossiers_are_kept_per_count_and_read_as_django_reads_them(cell_a, cell_b, secretary_a,
+                                                                                monkeypatch):
+    from viewflow.workflow.models import Task
+
+    from workflows.selectors import attach_dossiers
+
+    dossiers = [dossier_copy(State.MENTORING, cell=cell, actor=secretary_a) for cell in (cell_a, cell_b, cell_a)]
+    for key in [k for k in prepared._CACHE if k[0].startswith("workflows.selectors.attach_dossiers")]:
+        del prepared._CACHE[key]
+
+    def tasks_of(chosen):
+        return list(Task.objects.filter(process__artifact_object_id__in=[d.pk for d in chosen])
+                    .select_related("process", "deadline").order_by("pk"))
+
+    attach_dossiers(tasks_of(dossiers[:2]))
+    original = SQLCompiler.as_sql
+    compiled = []
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    tasks = tasks_of(dossiers[1:])
+    compiled.clear()
+    got = attach_dossiers(tasks)
+    monkeypatch.setattr(SQLCompiler, "as_sql", original)
+    assert compiled == [], "the SQL was written once for two dossiers"
+    for task in got:
+        expected = Dossier.objects.select_related("candidate", "cell").get(pk=task.process.artifact_object_id)
+        assert _values(task.dossier) == _values(expected)
+        assert _values(task.dossier.candidate) == _values(expected.candidate)
+        assert _values(task.dossier.cell) == _values(expected.cell)
+    assert {t.dossier.pk for t in got} == {d.pk for d in dossiers[1:]}

@@ -20,6 +20,7 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from dossiers import prepared
 from dossiers.models import Dossier, Mentor
 from permissions import roles
 from permissions.actions import CELL, STEP_ROLES
@@ -210,8 +211,13 @@ def tasks_archive(*, user) -> QuerySet[Task]:
 def attach_dossiers(tasks) -> list[Task]:
     """Give each task `.dossier` (candidate and cell loaded) and `.step`, in one query for all."""
     tasks = list(tasks)
-    ids = {t.process.artifact_object_id for t in tasks}
-    dossiers = Dossier.objects.select_related("candidate", "cell").in_bulk(ids) if ids else {}
+    ids = sorted({t.process.artifact_object_id for t in tasks} - {None})
+    # Its SQL written once per process for each number of dossiers (`dossiers.prepared`): every
+    # task list reads its page's dossiers, and building and compiling the query cost more than
+    # running it.
+    dossiers = {d.pk: d for d in prepared.rows(
+        f"workflows.selectors.attach_dossiers:{len(ids)}", Dossier,
+        lambda: Dossier.objects.select_related("candidate", "cell").filter(pk__in=ids), ids)} if ids else {}
     for task in tasks:
         task.dossier = dossiers.get(task.process.artifact_object_id)
         task.step = step_of(task)
