@@ -8,6 +8,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -89,6 +91,19 @@ def test_group_totals_equal_the_sum_of_their_rows(reference_district):
     assert report.total == sum(g.total for g in report.groups) == report.admitted == 54
     # Later in the year the late candidate is in the pipeline: that row no longer says "Hết nguồn".
     assert sum(r.no_source for r in report.rows) == 16
+
+
+def test_the_table_and_its_structure_read_the_periods_admissions_once(reference_district):
+    # At national size each reading of a period's admissions scans the year's ~140,000 decisions.
+    period = Period.half(YEAR, 1)
+    with CaptureQueriesContext(connection) as ctx:
+        report = stats.report_for(organization=reference_district.district, period=period, as_of=AS_OF)
+    assert len([q for q in ctx.captured_queries if "decision_date" in q["sql"]]) == 1
+    alone = stats.structure_of(organization=reference_district.district, period=period, as_of=AS_OF)
+    assert [(line.key, line.count, line.of) for line in report.structure] == [
+        (line.key, line.count, line.of) for line in alone]
+    assert report.total == report.admitted == stats.admitted_dossiers(
+        organization=reference_district.district, period=period, as_of=AS_OF).count() == 53
 
 
 def test_the_structure_block_reproduces_the_letters_percentages(reference_district):

@@ -9,6 +9,8 @@ structure of those admitted.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,7 +25,7 @@ from ..models import AdmissionProfile, AdmissionQuota
 from ..periods import Period
 from ..profiles import TRAITS
 from ..profiles import has as profiles_has
-from .counting import admitted_by, members_of, today, with_source_by
+from .counting import _grouped_with_total, members_of, today, with_source_by
 from .progress import _members_base
 
 AGE_BANDS = [(18, 30), (31, 40), (41, 50), (51, 60), (61, None)]
@@ -132,12 +134,21 @@ def _age_label(low: int, high: int | None) -> str:
     return str(_("Aged %(low)s to %(high)s") % {"low": low, "high": high})
 
 
-def structure_of(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[StructureLine]:
-    """The make-up of those admitted in the period, from their profiles (`reports.profiles`): one
-    query grouping them by age on the decision date and trait bits (a few hundred groups at most),
-    added up here into the lines. Youth Union members are those who had joined by the decision and
-    were still of Youth Union age ([R] YOUTH_AGE_MAX, applied here so that a change of the
-    setting counts at once)."""
+def _profiles_in(organization: Organization, period: Period, as_of: dt.date) -> QuerySet[AdmissionProfile]:
+    """The profiles of those admitted in the organisation's subtree in the period, as known on
+    `as_of`: the admitted dossiers of `counting.admitted_dossiers`, one profile each."""
+    start, end = period.clipped(as_of)
+    profiles = AdmissionProfile.objects.filter(decision_date__gte=start, decision_date__lte=end,
+                                               ceremony_date__lte=as_of)
+    if organization.path:
+        profiles = profiles.filter(cell__path__startswith=organization.path)
+    return profiles.order_by()
+
+
+def _structure_lines(grouped: Iterable[tuple[int | None, int, int]]) -> list[StructureLine]:
+    """The lines of the structure from (age, traits, how many) groups. Youth Union members are
+    those who had joined by the decision and were still of Youth Union age ([R] YOUTH_AGE_MAX,
+    applied here so that a change of the setting counts at once)."""
     youth_age = settings.PARTY_RULES["YOUTH_AGE_MAX"]
     lines = [
         ("women", _("Women")),
@@ -151,13 +162,6 @@ def structure_of(*, organization: Organization, period: Period, as_of: dt.date |
         ("private_enterprise", _("Workers in private enterprises")),
         ("students", _("Students")),
     ]
-    as_of = as_of or today()
-    start, end = period.clipped(as_of)
-    profiles = AdmissionProfile.objects.filter(decision_date__gte=start, decision_date__lte=end,
-                                               ceremony_date__lte=as_of)
-    if organization.path:
-        profiles = profiles.filter(cell__path__startswith=organization.path)
-    grouped = profiles.values_list("age", "traits").annotate(n=Count("*")).order_by()
     counts = dict.fromkeys((key for key, _label in lines), 0)
     total = 0
     for age, traits, n in grouped:
@@ -172,10 +176,35 @@ def structure_of(*, organization: Organization, period: Period, as_of: dt.date |
     return [StructureLine(key, str(label), counts[key], total) for key, label in lines]
 
 
+def structure_of(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> list[StructureLine]:
+    """The make-up of those admitted in the period, from their profiles (`reports.profiles`): one
+    query grouping them by age on the decision date and trait bits (a few hundred groups at most),
+    added up here into the lines."""
+    as_of = as_of or today()
+    grouped = _profiles_in(organization, period, as_of).values_list("age", "traits").annotate(n=Count("*"))
+    return _structure_lines(grouped)
+
+
+def admissions_of(units: list[Unit], *, organization: Organization, period: Period,
+                  as_of: dt.date) -> tuple[dict[int, int], list[StructureLine]]:
+    """{unit pk: admitted in the period} and the structure of all those admitted in the subtree,
+    from one reading of the profiles grouped by unit, age and traits (one query per depth of the
+    units). The table's counts and the summary's come from the same rows, and the period's
+    admissions are read once: at national size each reading scans the year's ~140,000 decisions
+    (issue 21: 14 ms for the table's, 20 ms for the structure's)."""
+    by_unit, totals = _grouped_with_total(_profiles_in(organization, period, as_of), "cell__path", units,
+                                          "age", "traits", n=Count("*"))
+    admitted: dict[int, int] = defaultdict(int)
+    for (pk, _age, _traits), value in by_unit.items():
+        admitted[pk] += value["n"]
+    structure = _structure_lines((age, traits, value["n"]) for (age, traits), value in totals.items())
+    return dict(admitted), structure
+
+
 def report_for(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> Report:
     """The table of reference/004 for any organisation and period: rows grouped by category
     (I, II, …, in the order of `OrgCategory`), numbered 1…n across groups, each group's total
-    and the grand total, the "Hết nguồn" note; then the summary and the structure. Seven queries
+    and the grand total, the "Hết nguồn" note; then the summary and the structure. Six queries
     whatever the number of rows (one more per extra depth of rows under a grassroots organisation
     with a sub-committee)."""
     as_of = as_of or today()
@@ -184,7 +213,7 @@ def report_for(*, organization: Organization, period: Period, as_of: dt.date | N
     units = sorted((Unit(*values) for values in report_units(organization).order_by()
                     .values_list("pk", "name", "path", "category", "sort_order")),
                    key=lambda o: (order.get(o.category, len(order)), o.sort_order, o.name, o.path))
-    admitted = admitted_by(units, organization=organization, period=period, as_of=as_of)
+    admitted, structure = admissions_of(units, organization=organization, period=period, as_of=as_of)
     with_source = with_source_by(units, organization=organization, as_of=as_of)
     groups: list[ReportGroup] = []
     number = 0
@@ -196,7 +225,6 @@ def report_for(*, organization: Organization, period: Period, as_of: dt.date | N
         number += 1
         groups[-1].rows.append(ReportRow(number, unit, admitted.get(unit.pk, 0), unit.pk not in with_source))
     quota = AdmissionQuota.objects.filter(organization=organization, year=period.quota_year).first()
-    structure = structure_of(organization=organization, period=period, as_of=as_of)
     total_admitted = structure[0].of if structure else 0
     return Report(organization=organization, period=period, as_of=as_of, groups=groups, admitted=total_admitted,
                   quota=quota, members=_members_base(quota, members_of(organization)), structure=structure)
