@@ -94,11 +94,13 @@ def test_group_totals_equal_the_sum_of_their_rows(reference_district):
 
 
 def test_the_table_and_its_structure_read_the_periods_admissions_once(reference_district):
-    # At national size each reading of a period's admissions scans the year's ~140,000 decisions.
+    # At national size each reading of a period's admissions scans the year's ~140,000 decisions:
+    # PostgreSQL counts them by unit and by age and traits in one scan (GROUPING SETS), SQLite twice.
     period = Period.half(YEAR, 1)
     with CaptureQueriesContext(connection) as ctx:
         report = stats.report_for(organization=reference_district.district, period=period, as_of=AS_OF)
-    assert len([q for q in ctx.captured_queries if "decision_date" in q["sql"]]) == 1
+    readings = [q for q in ctx.captured_queries if "decision_date" in q["sql"]]
+    assert len(readings) == (1 if connection.vendor == "postgresql" else 2)
     alone = stats.structure_of(organization=reference_district.district, period=period, as_of=AS_OF)
     assert [(line.key, line.count, line.of) for line in report.structure] == [
         (line.key, line.count, line.of) for line in alone]
