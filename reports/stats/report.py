@@ -208,10 +208,10 @@ def admissions_of(units: list[Unit], *, organization: Organization, period: Peri
     sql, params = inner.query.sql_with_params()
     by_prefix = {unit.path: unit.pk for unit in units}
     admitted, grouped = {}, []
+    # Django writes no GROUPING SETS: its own query, compiled with its values as parameters, is wrapped.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT _prefix, age, traits, GROUPING(_prefix), COUNT(*) "  # noqa: S608 - Django's own SQL and parameters
-            f"FROM ({sql}) AS admitted GROUP BY GROUPING SETS ((_prefix), (age, traits))", params)
+        cursor.execute("SELECT _prefix, age, traits, GROUPING(_prefix), COUNT(*) "
+                       f"FROM ({sql}) AS admitted GROUP BY GROUPING SETS ((_prefix), (age, traits))", params)
         for prefix, age, traits, by_traits, n in cursor.fetchall():
             if by_traits:
                 grouped.append((age, traits, n))
