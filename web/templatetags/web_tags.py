@@ -124,6 +124,6 @@ def _escape(value) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def task_rows(context, tasks, kind: str, form_id: str):
+def task_table_rows(context, tasks, kind: str, form_id: str):
     """The rows of a task table (`web.presenters.task_rows_html`), for the page being shown."""
     return task_rows_html(tasks, kind=kind, form_id=form_id, next_url=context["request"].get_full_path())
