@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from web import access
-from web.presenters import task_rows_html
+from web.presenters import TASK_LABELS, task_rows_html
 
 register = template.Library()
 
@@ -127,3 +127,10 @@ def _escape(value) -> str:
 def task_table_rows(context, tasks, kind: str, form_id: str):
     """The rows of a task table (`web.presenters.task_rows_html`), for the page being shown."""
     return task_rows_html(tasks, kind=kind, form_id=form_id, next_url=context["request"].get_full_path())
+
+
+@register.simple_tag
+def task_table_labels() -> dict:
+    """The task table's words (`web.presenters.TASK_LABELS`), for its head: the rows' data-labels
+    are the same words."""
+    return TASK_LABELS
